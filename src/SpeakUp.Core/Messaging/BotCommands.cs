@@ -1,0 +1,18 @@
+namespace SpeakUp.Core.Messaging;
+
+/// <summary>The commands supporters see in the channel's menu. Descriptions are the locale keys "command.&lt;name&gt;".</summary>
+public static class BotCommands
+{
+    public const string Start = "start";
+    public const string Today = "today";
+    public const string Language = "language";
+    public const string Help = "help";
+    public const string Cancel = "cancel";
+    public const string Stop = "stop";
+    public const string ForgetMe = "forgetme";
+
+    /// <summary>In menu order.</summary>
+    public static IReadOnlyList<string> Menu { get; } = [Today, Start, Language, Help, Stop, ForgetMe, Cancel];
+
+    public static string DescriptionKey(string command) => "command." + command;
+}
