@@ -20,4 +20,7 @@ public interface ILocalizer
 
     /// <summary>A string with placeholders replaced and no formatting (button labels, command descriptions).</summary>
     string Plain(string language, string key, params ReadOnlySpan<(string Name, string Value)> values);
+
+    /// <summary>The culture dates and numbers are written in for a language (its "format.culture" key).</summary>
+    System.Globalization.CultureInfo Culture(string language);
 }

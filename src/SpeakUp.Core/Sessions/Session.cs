@@ -13,6 +13,12 @@ public enum SupporterState
     OptedOut,
     ConfirmingStop,
     ConfirmingForget,
+
+    /// <summary>Superstate of the three joining steps; never current.</summary>
+    Onboarding,
+
+    /// <summary>Superstate of every state, where commands that work everywhere live; never current.</summary>
+    Conversation,
 }
 
 /// <summary>

@@ -1,0 +1,633 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using SpeakUp.Core.Campaigns;
+using SpeakUp.Core.Geography;
+using SpeakUp.Core.Localization;
+using SpeakUp.Core.Messaging;
+using SpeakUp.Core.Sessions;
+using Stateless;
+using Stateless.Graph;
+using S = SpeakUp.Core.Sessions.SupporterState;
+
+namespace SpeakUp.Core.Workflow;
+
+/// <summary>What happened in the workflow for one inbound event.</summary>
+public sealed record WorkflowResult(IReadOnlyList<OutboundMessage> Replies, bool ForgetSupporter);
+
+/// <summary>
+/// The whole supporter flow, top to bottom: language → consent → state → joined, and the commands that work everywhere.
+/// The machine is rebuilt around the session for each event (Stateless's external-state form), so it holds nothing
+/// between events and the session in Redis is the only truth. Pure: no I/O, time from <see cref="TodayClock"/>.
+/// </summary>
+public sealed class SupporterWorkflow(ILocalizer text, ICampaignCalendar calendar, TodayClock clock, IOptions<BotOptions> options)
+{
+    private readonly ILocalizer _text = text;
+    private readonly ICampaignCalendar _calendar = calendar;
+    private readonly TodayClock _clock = clock;
+    private readonly BotOptions _options = options.Value;
+
+    /// <summary>States per page of the state keyboard: 10 fit a cheap phone's screen in two columns.</summary>
+    public const int StatesPerPage = 10;
+
+    public WorkflowResult Handle(Session session, InboundEvent inbound)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(inbound);
+        var run = new Run(this, session, inbound);
+        run.Execute();
+        return new WorkflowResult(run.Replies, run.Forget);
+    }
+
+    /// <summary>The diagram in Graphviz DOT, exported from the same configuration the bot runs.</summary>
+    public string ToDotGraph()
+    {
+        var run = new Run(this, Session.New(new ChatKey("doc", "0"), DateTimeOffset.UnixEpoch), new InboundEvent { Chat = new ChatKey("doc", "0"), Kind = InboundKind.Text });
+        return UmlDotGraph.Format(run.Machine.GetInfo());
+    }
+
+    internal enum Trigger
+    {
+        Start,
+        ChooseLanguage,
+        AskLanguage,
+        Consent,
+        Decline,
+        PickState,
+        Page,
+        Today,
+        Help,
+        Stop,
+        Forget,
+        Confirm,
+        Cancel,
+        Media,
+        Blocked,
+        NotUnderstood,
+        StaleButton,
+    }
+
+    /// <summary>One event applied to one session.</summary>
+    private sealed class Run
+    {
+        private readonly SupporterWorkflow _w;
+        private readonly Session _s;
+        private readonly InboundEvent _in;
+        private readonly List<OutboundMessage> _replies = [];
+
+        // The value that came with the trigger: a language code, a state code, a page number, a /start payload.
+        private string? _arg;
+
+        public Run(SupporterWorkflow workflow, Session session, InboundEvent inbound)
+        {
+            _w = workflow;
+            _s = session;
+            _in = inbound;
+            Machine = new StateMachine<S, Trigger>(() => _s.State, s => _s.State = s);
+            Configure(Machine);
+        }
+
+        public StateMachine<S, Trigger> Machine { get; }
+
+        public List<OutboundMessage> Replies => _replies;
+
+        public bool Forget { get; private set; }
+
+        private string Lang => _s.Language ?? _w.ClientOrDefaultLanguage(_in.ClientLanguage);
+
+        public void Execute()
+        {
+            var now = _w._clock.UtcNow;
+            _s.UpdatedAt = now;
+            if (_in.Kind != InboundKind.Blocked)
+            {
+                // Writing to us proves we can write back.
+                _s.Unreachable = false;
+                _s.UserId = _in.UserId ?? _s.UserId;
+                _s.FirstName = _in.FirstName ?? _s.FirstName;
+            }
+
+            var trigger = Classify();
+            Machine.Fire(trigger);
+        }
+
+        private void Configure(StateMachine<S, Trigger> m)
+        {
+            // Everywhere: these work in every state unless a state says otherwise.
+            m.Configure(S.Conversation)
+                .InternalTransition(Trigger.Today, ShowToday)
+                .InternalTransition(Trigger.Help, ShowHelp)
+                .InternalTransition(Trigger.AskLanguage, AskLanguage)
+                .InternalTransition(Trigger.ChooseLanguage, ChangeLanguage)
+                .InternalTransition(Trigger.Cancel, NothingToCancel)
+                .InternalTransition(Trigger.Media, ExplainMedia)
+                .InternalTransition(Trigger.NotUnderstood, NotUnderstood)
+                .InternalTransition(Trigger.StaleButton, StaleButton)
+                .InternalTransition(Trigger.Blocked, MarkUnreachable)
+                .Permit(Trigger.Stop, S.ConfirmingStop)
+                .Permit(Trigger.Forget, S.ConfirmingForget);
+            m.OnUnhandledTrigger((_, _) => StaleButton());
+
+            // Joining: language → consent → state.
+            m.Configure(S.Onboarding)
+                .SubstateOf(S.Conversation);
+
+            m.Configure(S.ChoosingLanguage)
+                .SubstateOf(S.Onboarding)
+                .OnEntry(StartOnboarding)
+                .PermitReentry(Trigger.Start)
+                .Permit(Trigger.ChooseLanguage, S.AskingConsent);
+
+            m.Configure(S.AskingConsent)
+                .SubstateOf(S.Onboarding)
+                .OnEntryFrom(Trigger.ChooseLanguage, ApplyLanguage)
+                .OnEntry(AskConsent)
+                .Permit(Trigger.Consent, S.ChoosingState)
+                .Permit(Trigger.Decline, S.ChoosingState)
+                .Permit(Trigger.Start, S.ChoosingLanguage);
+
+            m.Configure(S.ChoosingState)
+                .SubstateOf(S.Onboarding)
+                .OnEntryFrom(Trigger.Consent, () => _s.OptedIn = true)
+                .OnEntryFrom(Trigger.Decline, () => _s.OptedIn = false)
+                .OnEntry(() => AskState(page: 0, replace: false))
+                .InternalTransition(Trigger.Page, TurnStatePage)
+                .Permit(Trigger.PickState, S.Joined)
+                .Permit(Trigger.Start, S.ChoosingLanguage);
+
+            // Joined: today's hashtag, and the way out.
+            m.Configure(S.Joined)
+                .SubstateOf(S.Conversation)
+                .OnEntryFrom(Trigger.PickState, CompleteJoining)
+                .OnEntryFrom(Trigger.Start, Resubscribe)
+                .InternalTransition(Trigger.Start, WelcomeBack);
+
+            m.Configure(S.ConfirmingStop)
+                .SubstateOf(S.Conversation)
+                .OnEntryFrom(Trigger.Stop, t => RememberReturn(t.Source))
+                .OnEntry(AskStopConfirmation)
+                .InternalTransition(Trigger.Stop, AskStopConfirmation)
+                .Permit(Trigger.Confirm, S.OptedOut)
+                .PermitDynamic(Trigger.Cancel, ReturnFromConfirmation)
+                .PermitDynamic(Trigger.Start, ReturnFromConfirmation);
+
+            m.Configure(S.OptedOut)
+                .SubstateOf(S.Conversation)
+                .OnEntryFrom(Trigger.Confirm, OptOut)
+                .InternalTransition(Trigger.Stop, AlreadyOptedOut)
+                .PermitDynamic(Trigger.Start, () => _s.IsJoined ? S.Joined : S.ChoosingLanguage);
+
+            // Forgetting deletes the session itself, so it needs no state after it.
+            m.Configure(S.ConfirmingForget)
+                .SubstateOf(S.Conversation)
+                .OnEntryFrom(Trigger.Forget, t => RememberReturn(t.Source))
+                .OnEntry(AskForgetConfirmation)
+                .InternalTransition(Trigger.Forget, AskForgetConfirmation)
+                .InternalTransition(Trigger.Confirm, ForgetEverything)
+                .PermitDynamic(Trigger.Cancel, ReturnFromConfirmation)
+                .PermitDynamic(Trigger.Start, ReturnFromConfirmation);
+        }
+
+        // ---- Reading the input -------------------------------------------------------------
+
+        private Trigger Classify()
+        {
+            switch (_in.Kind)
+            {
+                case InboundKind.Blocked:
+                    return Trigger.Blocked;
+                case InboundKind.Media:
+                    return Trigger.Media;
+                case InboundKind.Command:
+                    return ClassifyCommand();
+                case InboundKind.Button:
+                    return ClassifyButton(_in.ButtonData ?? string.Empty);
+                default:
+                    return ClassifyText(_in.Text ?? string.Empty);
+            }
+        }
+
+        private Trigger ClassifyCommand()
+        {
+            switch (_in.Command)
+            {
+                case BotCommands.Start:
+                    _arg = _in.Argument;
+                    return Trigger.Start;
+                case BotCommands.Today:
+                    return Trigger.Today;
+                case BotCommands.Language:
+                    return Trigger.AskLanguage;
+                case BotCommands.Help:
+                    return Trigger.Help;
+                case BotCommands.Stop:
+                    return Trigger.Stop;
+                case BotCommands.ForgetMe:
+                    return Trigger.Forget;
+                case BotCommands.Cancel:
+                    return Trigger.Cancel;
+                default:
+                    return Trigger.NotUnderstood;
+            }
+        }
+
+        /// <summary>Button data is short and untrusted: anything that does not parse exactly is a stale or forged button.</summary>
+        private Trigger ClassifyButton(string data)
+        {
+            var colon = data.IndexOf(':', StringComparison.Ordinal);
+            var name = colon < 0 ? data : data[..colon];
+            var value = colon < 0 ? null : data[(colon + 1)..];
+            switch (name)
+            {
+                case ButtonData.Language when _w._text.Supports(value):
+                    _arg = value;
+                    return Trigger.ChooseLanguage;
+                case ButtonData.Consent when value == "y":
+                    return Trigger.Consent;
+                case ButtonData.Consent when value == "n":
+                    return Trigger.Decline;
+                case ButtonData.State when value is not null && IndianStates.Find(value) is not null:
+                    _arg = value;
+                    return Trigger.PickState;
+                case ButtonData.Page when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var page) && page < PageCount:
+                    _arg = value;
+                    return Trigger.Page;
+                case ButtonData.Confirm when value is null:
+                    return Trigger.Confirm;
+                case ButtonData.Cancel when value is null:
+                    return Trigger.Cancel;
+                case ButtonData.Today when value is null:
+                    return Trigger.Today;
+                case ButtonData.Help when value is null:
+                    return Trigger.Help;
+                case ButtonData.AskLanguage when value is null:
+                    return Trigger.AskLanguage;
+                default:
+                    return Trigger.StaleButton;
+            }
+        }
+
+        /// <summary>Typed answers to the current question: a language name, yes/no, a state's name.</summary>
+        private Trigger ClassifyText(string typed)
+        {
+            var t = typed.Trim();
+            if (t.Length == 0 || t.Length > 200)
+            {
+                return Trigger.NotUnderstood;
+            }
+
+            switch (_s.State)
+            {
+                case S.ChoosingLanguage when MatchLanguage(t) is { } lang:
+                    _arg = lang;
+                    return Trigger.ChooseLanguage;
+                case S.AskingConsent when IsAnswer(t, "answers.yes"):
+                    return Trigger.Consent;
+                case S.AskingConsent when IsAnswer(t, "answers.no"):
+                    return Trigger.Decline;
+                case S.ChoosingState when StateMatcher.Match(t) is { } code:
+                    _arg = code;
+                    return Trigger.PickState;
+                case S.ConfirmingStop or S.ConfirmingForget when IsAnswer(t, "answers.yes"):
+                    return Trigger.Confirm;
+                case S.ConfirmingStop or S.ConfirmingForget when IsAnswer(t, "answers.no"):
+                    return Trigger.Cancel;
+                default:
+                    return Trigger.NotUnderstood;
+            }
+        }
+
+        private string? MatchLanguage(string typed) =>
+            _w._text.Languages.FirstOrDefault(lang => IsListed(typed, _w._text.Plain(lang, "language.names")));
+
+        /// <summary>Typed yes/no is accepted in any language, since people mix scripts ("haan", "हाँ", "ok").</summary>
+        private bool IsAnswer(string typed, string key) =>
+            _w._text.Languages.Any(lang => IsListed(typed, _w._text.Plain(lang, key)));
+
+        private static bool IsListed(string typed, string pipeSeparated)
+        {
+            var t = typed.Trim().TrimEnd('.', '!', '।').Normalize(System.Text.NormalizationForm.FormC);
+            foreach (var word in pipeSeparated.Split('|', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (string.Equals(word.Normalize(System.Text.NormalizationForm.FormC), t, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        // ---- Onboarding ----------------------------------------------------------------------
+
+        private void StartOnboarding()
+        {
+            ReadStartPayload();
+            _s.StatePage = 0;
+            AskLanguage(greet: true);
+        }
+
+        private void ReadStartPayload()
+        {
+            var payload = DeepLink.Parse(_arg);
+            if (payload.CampaignId is { } id && _w._calendar.Find(id) is not null)
+            {
+                _s.CampaignId = id;
+            }
+
+            if (payload.ReferralCode is { } code && _s.Referrer is null)
+            {
+                _s.Referrer = code;
+            }
+        }
+
+        private void AskLanguage() => AskLanguage(greet: false);
+
+        /// <summary>Asked before we know the person's language, so the question is in every language.</summary>
+        private void AskLanguage(bool greet)
+        {
+            var b = new MessageText.Builder();
+            foreach (var lang in _w._text.Languages)
+            {
+                b.Paragraph().Append(_w._text.Format(lang, greet ? "welcome.choose_language" : "language.ask"));
+            }
+
+            var buttons = _w._text.Languages.Select(l => Button.Callback(_w._text.Plain(l, "language.name"), ButtonData.Language + ":" + l)).ToList();
+            Reply(b.Build(), [buttons]);
+        }
+
+        private void ApplyLanguage() => _s.Language = _arg;
+
+        private void ChangeLanguage()
+        {
+            ApplyLanguage();
+            Reply(_w._text.Format(Lang, "language.changed"));
+            RepeatCurrentQuestion();
+        }
+
+        private void AskConsent() =>
+            Reply(T("consent.ask"), [[Button.Callback(P("consent.yes"), ButtonData.Consent + ":y"), Button.Callback(P("consent.no"), ButtonData.Consent + ":n")]]);
+
+        private void TurnStatePage() => AskState(int.Parse(_arg!, CultureInfo.InvariantCulture), replace: true);
+
+        private void AskState(int page, bool replace)
+        {
+            _s.StatePage = page;
+            var states = IndianStates.All.Skip(page * StatesPerPage).Take(StatesPerPage).ToList();
+            var rows = new List<IReadOnlyList<Button>>();
+            for (var i = 0; i < states.Count; i += 2)
+            {
+                rows.Add(states.Skip(i).Take(2).Select(st => Button.Callback(StateName(st.Code), ButtonData.State + ":" + st.Code)).ToList());
+            }
+
+            var nav = new List<Button>();
+            if (page > 0)
+            {
+                nav.Add(Button.Callback(P("nav.previous"), ButtonData.Page + ":" + (page - 1).ToString(CultureInfo.InvariantCulture)));
+            }
+
+            if (page < PageCount - 1)
+            {
+                nav.Add(Button.Callback(P("nav.next"), ButtonData.Page + ":" + (page + 1).ToString(CultureInfo.InvariantCulture)));
+            }
+
+            rows.Add(nav);
+            var text = T("state.ask", ("page", (page + 1).ToString(CultureInfo.InvariantCulture)), ("pages", PageCount.ToString(CultureInfo.InvariantCulture)));
+            _replies.Add(new OutboundMessage(_s.Chat, text) { Buttons = rows, ReplacesMessageId = replace ? _in.SourceMessageId : null });
+        }
+
+        private void CompleteJoining()
+        {
+            _s.StateCode = _arg;
+            _s.JoinedAt ??= _w._clock.UtcNow;
+            var b = new MessageText.Builder()
+                .Append(T("joined.welcome", ("state", StateName(_s.StateCode!))))
+                .Paragraph()
+                .Append(T(_s.OptedIn ? "joined.prompts_on" : "joined.prompts_off"));
+            Reply(b.Build());
+            ShowToday();
+        }
+
+        // ---- Joined --------------------------------------------------------------------------
+
+        private void WelcomeBack()
+        {
+            ReadStartPayload();
+            Reply(T("joined.welcome_back"));
+            ShowToday();
+        }
+
+        private void Resubscribe()
+        {
+            ReadStartPayload();
+            _s.OptedIn = true;
+            Reply(T("stop.resubscribed"));
+            ShowToday();
+        }
+
+        private void ShowToday()
+        {
+            var today = _w._clock.Today;
+            var campaign = _w._calendar.On(today);
+            if (campaign is null)
+            {
+                var next = _w._calendar.NextAfter(today);
+                var none = new MessageText.Builder().Append(T("today.none")).Paragraph();
+                none.Append(next is null
+                    ? T("today.none_planned")
+                    : T("today.next", ("hashtag", next.Hashtag), ("title", Localized(next.Title)), ("date", next.Starts.ToString(P("format.date"), _w._text.Culture(Lang)))));
+                Reply(none.Build(), MainMenu());
+                return;
+            }
+
+            var b = new MessageText.Builder()
+                .Append(T("today.hashtag", ("hashtag", campaign.Hashtag)))
+                .Line()
+                .Append(T("today.title", ("title", Localized(campaign.Title))))
+                .Paragraph()
+                .Append(T("today.points"));
+            foreach (var point in Localized(campaign.Points))
+            {
+                b.Line().Append(T("today.point", ("point", point)));
+            }
+
+            var post = PickVariant(campaign);
+            b.Paragraph().Append(T("today.post")).Line().Append(post);
+            if (campaign.PostTime is { } at)
+            {
+                b.Paragraph().Append(T("today.post_time", ("time", at.ToString(P("format.time"), _w._text.Culture(Lang)))));
+            }
+
+            Button[] share =
+            [
+                Button.Link(P("today.share_x"), new Uri("https://x.com/intent/tweet?text=" + Uri.EscapeDataString(post))),
+                Button.Link(P("today.share_whatsapp"), new Uri("https://wa.me/?text=" + Uri.EscapeDataString(post))),
+            ];
+            Reply(b.Build(), [share, .. MainMenu()]);
+        }
+
+        /// <summary>
+        /// Different supporters get different variants so the hashtag's posts don't look copy-pasted, but the same supporter
+        /// always sees the same one (a stable hash, not string.GetHashCode, which changes per process).
+        /// </summary>
+        private string PickVariant(Campaign campaign)
+        {
+            var variants = Localized(campaign.Posts);
+            var hash = 2166136261u;
+            foreach (var c in _s.Chat.ToString() + "|" + campaign.Id)
+            {
+                hash = (hash ^ c) * 16777619u;
+            }
+
+            return variants[(int)(hash % (uint)variants.Count)];
+        }
+
+        // ---- Everywhere ----------------------------------------------------------------------
+
+        private void ShowHelp()
+        {
+            var b = new MessageText.Builder().Append(T("help.intro"));
+            foreach (var command in BotCommands.Menu)
+            {
+                b.Line().Append(T("help.line", ("command", "/" + command), ("description", P(BotCommands.DescriptionKey(command)))));
+            }
+
+            Reply(b.Build(), MainMenu());
+        }
+
+        private void NothingToCancel()
+        {
+            Reply(T("cancel.nothing"));
+            RepeatCurrentQuestion();
+        }
+
+        private void ExplainMedia()
+        {
+            Reply(T("media.not_accepted"));
+            RepeatCurrentQuestion();
+        }
+
+        private void NotUnderstood()
+        {
+            if (_s.State == S.ChoosingState && _in.Kind == InboundKind.Text)
+            {
+                Reply(T("state.not_found", ("text", Shorten(_in.Text ?? string.Empty))));
+                AskState(_s.StatePage, replace: false);
+                return;
+            }
+
+            Reply(_in.Kind == InboundKind.Command ? T("unknown.command", ("command", "/" + Shorten(_in.Command ?? string.Empty))) : T("unknown.text"));
+            RepeatCurrentQuestion();
+        }
+
+        private void StaleButton()
+        {
+            Reply(T("unknown.button"));
+            RepeatCurrentQuestion();
+        }
+
+        private void MarkUnreachable() => _s.Unreachable = true;
+
+        /// <summary>After a side remark (help, a wrong answer), ask again what the current step needs, so nobody is left stuck.</summary>
+        private void RepeatCurrentQuestion()
+        {
+            switch (_s.State)
+            {
+                case S.ChoosingLanguage:
+                    AskLanguage(greet: false);
+                    break;
+                case S.AskingConsent:
+                    AskConsent();
+                    break;
+                case S.ChoosingState:
+                    AskState(_s.StatePage, replace: false);
+                    break;
+                case S.ConfirmingStop:
+                    AskStopConfirmation();
+                    break;
+                case S.ConfirmingForget:
+                    AskForgetConfirmation();
+                    break;
+                default:
+                    // Joined and opted out: the last reply already carries the menu when it needs one.
+                    if (_replies.Count > 0 && _replies[^1].Buttons.Count == 0)
+                    {
+                        _replies[^1] = _replies[^1] with { Buttons = MainMenu() };
+                    }
+
+                    break;
+            }
+        }
+
+        // ---- Leaving -------------------------------------------------------------------------
+
+        private void RememberReturn(S source)
+        {
+            if (source is not (S.ConfirmingStop or S.ConfirmingForget))
+            {
+                _s.ReturnState = source;
+            }
+        }
+
+        private S ReturnFromConfirmation()
+        {
+            Reply(T("cancel.done"));
+            var back = _s.ReturnState ?? (_s.IsJoined ? S.Joined : S.ChoosingLanguage);
+            _s.ReturnState = null;
+            return back;
+        }
+
+        private void AskStopConfirmation() =>
+            Reply(T("stop.confirm"), [[Button.Callback(P("confirm.yes"), ButtonData.Confirm), Button.Callback(P("confirm.no"), ButtonData.Cancel)]]);
+
+        private void OptOut()
+        {
+            _s.OptedIn = false;
+            _s.ReturnState = null;
+            Reply(T("stop.done"));
+        }
+
+        private void AlreadyOptedOut() => Reply(T("stop.already"));
+
+        private void AskForgetConfirmation() =>
+            Reply(T("forget.confirm"), [[Button.Callback(P("forget.yes"), ButtonData.Confirm), Button.Callback(P("confirm.no"), ButtonData.Cancel)]]);
+
+        private void ForgetEverything()
+        {
+            Forget = true;
+            Reply(T("forget.done"));
+        }
+
+        // ---- Helpers -------------------------------------------------------------------------
+
+        private static int PageCount => (IndianStates.All.Count + StatesPerPage - 1) / StatesPerPage;
+
+        private MessageText T(string key, params ReadOnlySpan<(string Name, string Value)> values) => _w._text.Format(Lang, key, values);
+
+        private string P(string key, params ReadOnlySpan<(string Name, string Value)> values) => _w._text.Plain(Lang, key, values);
+
+        private string StateName(string code) => P("state." + code);
+
+        private TValue Localized<TValue>(IReadOnlyDictionary<string, TValue> values) =>
+            values.TryGetValue(Lang, out var v) ? v : values[_w._text.DefaultLanguage];
+
+        private static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "…";
+
+        private IReadOnlyList<IReadOnlyList<Button>> MainMenu() =>
+        [
+            [Button.Callback(P("menu.today"), ButtonData.Today), Button.Callback(P("menu.help"), ButtonData.Help), Button.Callback(P("menu.language"), ButtonData.AskLanguage)],
+        ];
+
+        private void Reply(MessageText message, IReadOnlyList<IReadOnlyList<Button>>? buttons = null) =>
+            _replies.Add(new OutboundMessage(_s.Chat, message) { Buttons = buttons ?? [] });
+    }
+
+    private string ClientOrDefaultLanguage(string? clientLanguage)
+    {
+        if (clientLanguage is { Length: >= 2 } && _text.Supports(clientLanguage[..2].ToLowerInvariant()))
+        {
+            return clientLanguage[..2].ToLowerInvariant();
+        }
+
+        return _text.Supports(_options.DefaultLanguage) ? _options.DefaultLanguage : _text.DefaultLanguage;
+    }
+}
