@@ -28,6 +28,8 @@ public sealed record Campaign
 }
 
 /// <summary>The campaign calendar.</summary>
+// "On" and "date" are Visual Basic keywords (CA1716); the calendar is consumed from C# only and reads best as calendar.On(today).
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1716:Identifiers should not match keywords", Justification = "C#-only API; On(date) reads naturally.")]
 public interface ICampaignCalendar
 {
     IReadOnlyList<Campaign> All { get; }
