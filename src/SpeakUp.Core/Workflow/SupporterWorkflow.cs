@@ -39,10 +39,15 @@ public sealed class SupporterWorkflow(ILocalizer text, ICampaignCalendar calenda
     }
 
     /// <summary>The diagram in Graphviz DOT, exported from the same configuration the bot runs.</summary>
-    public string ToDotGraph()
+    public string ToDotGraph() => UmlDotGraph.Format(DescribeMachine());
+
+    /// <summary>The diagram in Mermaid (rendered by GitHub in README), exported from the same configuration.</summary>
+    public string ToMermaidGraph() => MermaidGraph.Format(DescribeMachine());
+
+    private Stateless.Reflection.StateMachineInfo DescribeMachine()
     {
-        var run = new Run(this, Session.New(new ChatKey("doc", "0"), DateTimeOffset.UnixEpoch), new InboundEvent { Chat = new ChatKey("doc", "0"), Kind = InboundKind.Text });
-        return UmlDotGraph.Format(run.Machine.GetInfo());
+        var chat = new ChatKey("doc", "0");
+        return new Run(this, Session.New(chat, DateTimeOffset.UnixEpoch), new InboundEvent { Chat = chat, Kind = InboundKind.Text }).Machine.GetInfo();
     }
 
     internal enum Trigger
