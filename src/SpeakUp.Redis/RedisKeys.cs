@@ -1,0 +1,68 @@
+using SpeakUp.Core.Messaging;
+using StackExchange.Redis;
+
+namespace SpeakUp.Redis;
+
+/// <summary>
+/// Every Redis key, built in one place. Per-chat keys carry the chat as hash tag (<c>speakup:{tg:123}:session</c>) and the
+/// supporter indexes share <c>{supporters}</c>, so each multi-key script or transaction stays in one cluster slot.
+/// </summary>
+internal sealed class RedisKeys
+{
+    /// <summary>The per-chat key suffixes; <see cref="ChatKeys"/> (and so forgetting a chat) covers each of them.</summary>
+    private static readonly string[] ChatSuffixes = ["session"];
+
+    private readonly string prefix;
+
+    public RedisKeys(string prefix)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(prefix);
+        if (prefix.AsSpan().IndexOfAny('{', '}') >= 0)
+        {
+            throw new ArgumentException("A key prefix cannot contain '{' or '}': it would change the hash tags.", nameof(prefix));
+        }
+
+        this.prefix = prefix;
+        SupportersJoined = Supporters("joined");
+        SupportersReceivingPrompts = Supporters("prompts");
+        SupportersUnreachable = Supporters("unreachable");
+    }
+
+    public string Prefix => prefix;
+
+    /// <summary>Hash with fields <c>v</c> (version) and <c>d</c> (session JSON).</summary>
+    public RedisKey Session(ChatKey chat) => ForChat(chat, "session");
+
+    /// <summary>Every key stored for one chat; all share the chat's hash tag.</summary>
+    public RedisKey[] ChatKeys(ChatKey chat) => Array.ConvertAll(ChatSuffixes, suffix => ForChat(chat, suffix));
+
+    /// <summary>Sorted set: chat → joined time (unix ms).</summary>
+    public RedisKey SupportersJoined { get; }
+
+    /// <summary>Set of chats that receive the daily prompts.</summary>
+    public RedisKey SupportersReceivingPrompts { get; }
+
+    /// <summary>Set of chats that blocked the bot.</summary>
+    public RedisKey SupportersUnreachable { get; }
+
+    /// <summary>Set of joined chats in one state (RJ, UP…).</summary>
+    public RedisKey SupportersInState(string stateCode) => Supporters("state:" + stateCode);
+
+    /// <summary>Set of joined chats using one language (hi, en…).</summary>
+    public RedisKey SupportersWithLanguage(string language) => Supporters("lang:" + language);
+
+    /// <summary>How a chat appears as a member of the index sets.</summary>
+    public static RedisValue Member(ChatKey chat) => chat.ToString();
+
+    private RedisKey ForChat(ChatKey chat, string suffix)
+    {
+        if (chat.Channel is null)
+        {
+            throw new ArgumentException("The chat key is empty (default).", nameof(chat));
+        }
+
+        return $"{prefix}{{{chat}}}:{suffix}";
+    }
+
+    private RedisKey Supporters(string suffix) => $"{prefix}{{supporters}}:{suffix}";
+}

@@ -1,0 +1,16 @@
+namespace SpeakUp.Redis;
+
+/// <summary>The Lua scripts, read once from the embedded Scripts/*.lua resources.</summary>
+internal static class RedisScripts
+{
+    public static readonly string SaveSession = Read("SaveSession.lua");
+
+    private static string Read(string file)
+    {
+        var name = $"{typeof(RedisScripts).Namespace}.Scripts.{file}";
+        using var stream = typeof(RedisScripts).Assembly.GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"The embedded script {name} is missing from {typeof(RedisScripts).Assembly.GetName().Name}.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

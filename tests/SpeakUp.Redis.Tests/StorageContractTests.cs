@@ -1,0 +1,288 @@
+using SpeakUp.Core.Messaging;
+using SpeakUp.Core.Sessions;
+using SpeakUp.Testing.Redis;
+using StackExchange.Redis;
+
+namespace SpeakUp.Redis.Tests;
+
+/// <summary>
+/// The behaviour both backends must share: the session store and the supporter directory, against a real server.
+/// Each derived class runs every test on one backend; each test has its own key prefix.
+/// </summary>
+public abstract class StorageContractTests(RedisTestServer server)
+{
+    private static readonly DateTimeOffset Now = new(2025, 8, 15, 9, 30, 0, TimeSpan.Zero);
+
+    private readonly RedisKeys keys = new(RedisTestServer.NewKeyPrefix());
+
+    private IDatabase Db => server.Connection.GetDatabase();
+
+    private RedisSessionStore Sessions => new(server.Connection, keys);
+
+    private RedisSupporterDirectory Directory => new(server.Connection, keys);
+
+    [SkippableFact]
+    public async Task Saved_session_loads_back_with_every_field_and_version_one()
+    {
+        SkipUnlessAvailable();
+        var session = JoinedSession(NewChat(), "RJ", "hi");
+        session.Referrer = "abc";
+        session.RememberDelivery("tg:1001");
+
+        Assert.True(await Sessions.TrySaveAsync(session, null, default));
+        var loaded = await Sessions.LoadAsync(session.Chat, default);
+
+        Assert.NotNull(loaded);
+        Assert.Equal(1, loaded.Version);
+        Assert.Equal(session.Chat, loaded.Chat);
+        Assert.Equal(SessionJson.Serialize(session), SessionJson.Serialize(loaded));
+    }
+
+    [SkippableFact]
+    public async Task Load_of_unknown_chat_is_null()
+    {
+        SkipUnlessAvailable();
+
+        Assert.Null(await Sessions.LoadAsync(NewChat(), default));
+    }
+
+    [SkippableFact]
+    public async Task Each_save_advances_the_version()
+    {
+        SkipUnlessAvailable();
+        var session = Session.New(NewChat(), Now);
+
+        Assert.True(await Sessions.TrySaveAsync(session, null, default));
+        Assert.True(await Sessions.TrySaveAsync(session, null, default));
+
+        Assert.Equal(2, session.Version);
+        Assert.Equal(2, (await Sessions.LoadAsync(session.Chat, default))!.Version);
+    }
+
+    [SkippableFact]
+    public async Task Save_with_stale_version_is_rejected()
+    {
+        SkipUnlessAvailable();
+        var chat = NewChat();
+        Assert.True(await Sessions.TrySaveAsync(Session.New(chat, Now), null, default));
+        var first = (await Sessions.LoadAsync(chat, default))!;
+        var second = (await Sessions.LoadAsync(chat, default))!;
+        first.FirstName = "first";
+        second.FirstName = "second";
+
+        Assert.True(await Sessions.TrySaveAsync(first, null, default));
+        Assert.False(await Sessions.TrySaveAsync(second, null, default));
+
+        Assert.Equal(1, second.Version);
+        var stored = (await Sessions.LoadAsync(chat, default))!;
+        Assert.Equal("first", stored.FirstName);
+        Assert.Equal(2, stored.Version);
+    }
+
+    [SkippableFact]
+    public async Task Save_of_new_session_is_rejected_when_one_exists()
+    {
+        SkipUnlessAvailable();
+        var chat = NewChat();
+        Assert.True(await Sessions.TrySaveAsync(Session.New(chat, Now), null, default));
+        var duplicate = Session.New(chat, Now);
+        duplicate.FirstName = "late";
+
+        Assert.False(await Sessions.TrySaveAsync(duplicate, null, default));
+
+        Assert.Null((await Sessions.LoadAsync(chat, default))!.FirstName);
+    }
+
+    [SkippableFact]
+    public async Task Onboarding_ttl_is_set_and_removed_once_saved_without_ttl()
+    {
+        SkipUnlessAvailable();
+        var session = Session.New(NewChat(), Now);
+
+        Assert.True(await Sessions.TrySaveAsync(session, TimeSpan.FromDays(30), default));
+        var ttl = await Db.KeyTimeToLiveAsync(keys.Session(session.Chat));
+        Assert.NotNull(ttl);
+        Assert.InRange(ttl.Value, TimeSpan.FromDays(29), TimeSpan.FromDays(30));
+
+        session.JoinedAt = Now;
+        Assert.True(await Sessions.TrySaveAsync(session, null, default));
+        Assert.Null(await Db.KeyTimeToLiveAsync(keys.Session(session.Chat)));
+        Assert.True(await Db.KeyExistsAsync(keys.Session(session.Chat)));
+    }
+
+    [SkippableFact]
+    public async Task Rejected_save_leaves_the_ttl_alone()
+    {
+        SkipUnlessAvailable();
+        var session = Session.New(NewChat(), Now);
+        Assert.True(await Sessions.TrySaveAsync(session, TimeSpan.FromDays(30), default));
+        var stale = (await Sessions.LoadAsync(session.Chat, default))!;
+        Assert.True(await Sessions.TrySaveAsync(session, TimeSpan.FromDays(30), default));
+
+        Assert.False(await Sessions.TrySaveAsync(stale, null, default));
+
+        Assert.NotNull(await Db.KeyTimeToLiveAsync(keys.Session(session.Chat)));
+    }
+
+    [SkippableFact]
+    public async Task Delete_removes_every_key_of_the_chat()
+    {
+        SkipUnlessAvailable();
+        var session = Session.New(NewChat(), Now);
+        Assert.True(await Sessions.TrySaveAsync(session, null, default));
+
+        await Sessions.DeleteAsync(session.Chat, default);
+
+        Assert.Null(await Sessions.LoadAsync(session.Chat, default));
+        foreach (var key in keys.ChatKeys(session.Chat))
+        {
+            Assert.False(await Db.KeyExistsAsync(key));
+        }
+
+        Assert.True(await Sessions.TrySaveAsync(Session.New(session.Chat, Now), null, default));
+    }
+
+    [SkippableFact]
+    public async Task Fifty_concurrent_updates_of_one_chat_lose_nothing()
+    {
+        SkipUnlessAvailable();
+        const int Writers = 50;
+        var chat = NewChat();
+        var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var conflicts = 0;
+
+        var writers = Enumerable.Range(0, Writers).Select(async _ =>
+        {
+            await go.Task;
+            while (true)
+            {
+                var session = await Sessions.LoadAsync(chat, default) ?? Session.New(chat, Now);
+                session.StatePage++;
+                if (await Sessions.TrySaveAsync(session, TimeSpan.FromDays(1), default))
+                {
+                    return;
+                }
+
+                Interlocked.Increment(ref conflicts);
+            }
+        }).ToArray();
+        go.SetResult();
+        await Task.WhenAll(writers);
+
+        var stored = (await Sessions.LoadAsync(chat, default))!;
+        Assert.Equal(Writers, stored.StatePage);
+        Assert.Equal(Writers, stored.Version);
+    }
+
+    [SkippableFact]
+    public async Task Joining_adds_the_supporter_to_every_index()
+    {
+        SkipUnlessAvailable();
+        var chat = NewChat();
+        var joined = JoinedSession(chat, "RJ", "hi").Snapshot();
+
+        await Directory.ApplyAsync(null, joined, default);
+
+        Assert.Equal(new SupporterCounts(1, 1, 0), await Directory.CountAsync(default));
+        Assert.Equal(Now.ToUnixTimeMilliseconds(), await Db.SortedSetScoreAsync(keys.SupportersJoined, RedisKeys.Member(chat)));
+        Assert.True(await Db.SetContainsAsync(keys.SupportersInState("RJ"), RedisKeys.Member(chat)));
+        Assert.True(await Db.SetContainsAsync(keys.SupportersWithLanguage("hi"), RedisKeys.Member(chat)));
+    }
+
+    [SkippableFact]
+    public async Task Moving_state_rj_to_up_moves_the_supporter_between_state_sets()
+    {
+        SkipUnlessAvailable();
+        var chat = NewChat();
+        var inRajasthan = JoinedSession(chat, "RJ", "hi").Snapshot();
+        var inUttarPradesh = inRajasthan with { StateCode = "UP" };
+        await Directory.ApplyAsync(null, inRajasthan, default);
+
+        await Directory.ApplyAsync(inRajasthan, inUttarPradesh, default);
+
+        Assert.False(await Db.SetContainsAsync(keys.SupportersInState("RJ"), RedisKeys.Member(chat)));
+        Assert.True(await Db.SetContainsAsync(keys.SupportersInState("UP"), RedisKeys.Member(chat)));
+        Assert.Equal(new SupporterCounts(1, 1, 0), await Directory.CountAsync(default));
+    }
+
+    [SkippableFact]
+    public async Task Becoming_unreachable_stops_prompts_and_counts_as_unreachable()
+    {
+        SkipUnlessAvailable();
+        var session = JoinedSession(NewChat(), "RJ", "hi");
+        var reachable = session.Snapshot();
+        session.Unreachable = true;
+        var unreachable = session.Snapshot();
+        await Directory.ApplyAsync(null, reachable, default);
+
+        await Directory.ApplyAsync(reachable, unreachable, default);
+
+        Assert.Equal(new SupporterCounts(1, 0, 1), await Directory.CountAsync(default));
+    }
+
+    [SkippableFact]
+    public async Task Forgetting_removes_the_supporter_from_every_index()
+    {
+        SkipUnlessAvailable();
+        var chat = NewChat();
+        var other = JoinedSession(NewChat(), "RJ", "hi").Snapshot();
+        var joined = JoinedSession(chat, "RJ", "hi").Snapshot() with { Unreachable = true };
+        await Directory.ApplyAsync(null, other, default);
+        await Directory.ApplyAsync(null, joined, default);
+
+        await Directory.ApplyAsync(joined, null, default);
+
+        Assert.Equal(new SupporterCounts(1, 1, 0), await Directory.CountAsync(default));
+        Assert.False(await Db.SetContainsAsync(keys.SupportersInState("RJ"), RedisKeys.Member(chat)));
+        Assert.False(await Db.SetContainsAsync(keys.SupportersWithLanguage("hi"), RedisKeys.Member(chat)));
+        Assert.True(await Db.SetContainsAsync(keys.SupportersInState("RJ"), RedisKeys.Member(other.Chat)));
+    }
+
+    [SkippableFact]
+    public async Task Applying_the_same_snapshot_twice_changes_nothing()
+    {
+        SkipUnlessAvailable();
+        var joined = JoinedSession(NewChat(), "DL", "en").Snapshot();
+        await Directory.ApplyAsync(null, joined, default);
+
+        await Directory.ApplyAsync(joined, joined, default);
+        await Directory.ApplyAsync(null, joined, default);
+
+        Assert.Equal(new SupporterCounts(1, 1, 0), await Directory.CountAsync(default));
+    }
+
+    [SkippableFact]
+    public async Task Supporters_still_onboarding_are_not_indexed()
+    {
+        SkipUnlessAvailable();
+        var onboarding = Session.New(NewChat(), Now);
+        onboarding.Language = "hi";
+        onboarding.StateCode = "RJ";
+        onboarding.OptedIn = true;
+
+        await Directory.ApplyAsync(null, onboarding.Snapshot(), default);
+
+        Assert.Equal(new SupporterCounts(0, 0, 0), await Directory.CountAsync(default));
+        Assert.False(await Db.KeyExistsAsync(keys.SupportersInState("RJ")));
+    }
+
+    private void SkipUnlessAvailable() => Skip.IfNot(server.IsAvailable, server.UnavailableReason);
+
+    private static ChatKey NewChat() => new("tg", Random.Shared.NextInt64(1, long.MaxValue).ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    private static Session JoinedSession(ChatKey chat, string stateCode, string language)
+    {
+        var session = Session.New(chat, Now);
+        session.State = SupporterState.Joined;
+        session.Language = language;
+        session.StateCode = stateCode;
+        session.OptedIn = true;
+        session.JoinedAt = Now;
+        session.FirstName = "Asha";
+        return session;
+    }
+}
+
+public sealed class StorageOnRedisServerTests(RedisServerFixture server) : StorageContractTests(server), IClassFixture<RedisServerFixture>;
+
+public sealed class StorageOnGarnetTests(GarnetFixture server) : StorageContractTests(server), IClassFixture<GarnetFixture>;
