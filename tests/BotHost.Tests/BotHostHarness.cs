@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -38,8 +37,6 @@ internal sealed class BotHostHarness : IAsyncDisposable
     public string KeyPrefix { get; }
 
     public Uri BaseAddress => new(App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-
-    public static string RepoRoot { get; } = typeof(BotHostHarness).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!;
 
     public static async Task<BotHostHarness> StartAsync(RedisTestServer redis, Action<Dictionary<string, string?>>? settings = null, string? keyPrefix = null)
     {

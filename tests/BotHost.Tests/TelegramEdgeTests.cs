@@ -93,7 +93,7 @@ public sealed class TelegramEdgeTests(GarnetFixture redis)
     public async Task Every_shared_fixture_update_gets_a_sane_outcome()
     {
         await using var host = await BotHostHarness.StartAsync(redis);
-        var folder = Path.GetFullPath(Path.Combine(BotHostHarness.RepoRoot, "..", "shared", "fixtures", "telegram"));
+        var folder = SpeakUp.Testing.RepoPaths.SharedFixtures("telegram");
         var files = Directory.GetFiles(folder, "*.json").Order(StringComparer.Ordinal).ToList();
         Assert.NotEmpty(files);
         long last = 0;

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SpeakUp.Core.Conversations;
@@ -12,34 +11,12 @@ namespace SpeakUp.Telegram.Tests;
 
 internal static class Fixtures
 {
-    /// <summary>shared/fixtures/telegram beside the repository (the repository is the folder holding BotHost.sln).</summary>
-    public static string Directory { get; } = Find();
+    public static string Directory { get; } = SpeakUp.Testing.RepoPaths.SharedFixtures("telegram");
 
     public static IEnumerable<string> Names =>
         System.IO.Directory.EnumerateFiles(Directory, "*.json").Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal)!;
 
     public static string Read(string name) => File.ReadAllText(Path.Combine(Directory, name + ".json"));
-
-    private static string Find([CallerFilePath] string sourceFile = "")
-    {
-        // The build output may live outside the repository (--artifacts-path), so the source path is the fallback.
-        foreach (var start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(sourceFile) ?? "", System.IO.Directory.GetCurrentDirectory() })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "BotHost.sln")))
-                {
-                    var fixtures = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "fixtures", "telegram"));
-                    if (System.IO.Directory.Exists(fixtures))
-                    {
-                        return fixtures;
-                    }
-                }
-            }
-        }
-
-        throw new DirectoryNotFoundException("shared/fixtures/telegram not found beside the repository (the folder with BotHost.sln).");
-    }
 }
 
 /// <summary>Records dispatched events; can hold handling until released, or fail.</summary>
