@@ -4,6 +4,7 @@ using SpeakUp.Core.Campaigns;
 using SpeakUp.Core.Localization;
 using SpeakUp.Redis;
 using SpeakUp.Telegram;
+using SpeakUp.Web;
 
 namespace SpeakUp.BotHost;
 
@@ -45,12 +46,14 @@ public static class SpeakUpApp
         builder.Services
             .AddSpeakUpCore(builder.Configuration, root)
             .AddRedisStorage(builder.Configuration)
-            .AddTelegramChannel(builder.Configuration);
+            .AddTelegramChannel(builder.Configuration)
+            .AddWebChannel(builder.Configuration);
 
         var app = builder.Build();
         ValidateAtStart(app.Services);
         app.MapHealth();
         app.MapTelegramWebhook();
+        app.MapWebChat();
         return app;
     }
 
@@ -65,6 +68,7 @@ public static class SpeakUpApp
             _ = services.GetRequiredService<IOptions<BotOptions>>().Value;
             _ = services.GetRequiredService<IOptions<RedisOptions>>().Value;
             _ = services.GetRequiredService<IOptions<TelegramOptions>>().Value;
+            _ = services.GetRequiredService<IOptions<WebChatOptions>>().Value;
             _ = services.GetRequiredService<ILocalizer>();
             _ = services.GetRequiredService<ICampaignCalendar>();
         }

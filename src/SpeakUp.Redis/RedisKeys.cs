@@ -10,7 +10,8 @@ namespace SpeakUp.Redis;
 internal sealed class RedisKeys
 {
     /// <summary>The per-chat key suffixes; <see cref="ChatKeys"/> (and so forgetting a chat) covers each of them.</summary>
-    private static readonly string[] ChatSuffixes = ["session"];
+    // Every per-chat key any channel writes: /forgetme deletes them all (web history, its sequence, delivery ids, rate counter).
+    private static readonly string[] ChatSuffixes = ["session", "history", "seq", "deliveries", "rate"];
 
     private readonly string prefix;
 

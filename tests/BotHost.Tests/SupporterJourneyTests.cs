@@ -85,6 +85,28 @@ public abstract class SupporterJourneyTests(RedisTestServer redis)
     }
 
     [SkippableFact]
+    public async Task Forgetme_after_confirmation_leaves_nothing_stored()
+    {
+        SkipWhenUnavailable();
+        await using var host = await BotHostHarness.StartAsync(redis);
+        var chat = NewChat();
+        var welcome = Assert.Single(await host.SayAsync(chat, "/start"));
+        var consent = Assert.Single(await host.PressAsync(welcome, "l:en"));
+        var states = Assert.Single(await host.PressAsync(consent, "c:y"));
+        await host.PressAsync(states, "s:AS", replies: 2);
+
+        var confirm = Assert.Single(await host.SayAsync(chat, "/forgetme"));
+        Assert.NotNull(await host.LoadSessionAsync(chat));
+        var done = Assert.Single(await host.PressAsync(confirm, "ok"));
+
+        Assert.Contains("Your data has been deleted", done.VisibleText);
+        Assert.Null(await host.LoadSessionAsync(chat));
+        var server = redis.Connection.GetServer(redis.Connection.GetEndPoints()[0]);
+        Assert.Empty(server.Keys(pattern: host.KeyPrefix + "{tg:" + chat.ToString(System.Globalization.CultureInfo.InvariantCulture) + "}*").ToList());
+        Assert.Equal(0, await redis.Connection.GetDatabase().SortedSetLengthAsync(host.KeyPrefix + "{supporters}:joined"));
+    }
+
+    [SkippableFact]
     public async Task Twenty_messages_at_once_from_one_chat_are_all_answered_in_order()
     {
         SkipWhenUnavailable();
