@@ -10,6 +10,9 @@ public sealed class BotOptions : IValidatableObject
     /// <summary>Telegram user ids (or other channels' user ids) of the owners. Checked on the server for every admin action.</summary>
     public IReadOnlyList<string> AdminIds { get; set; } = [];
 
+    /// <summary>User ids of moderators, who review submissions. Owners may review too.</summary>
+    public IReadOnlyList<string> ModeratorIds { get; set; } = [];
+
     /// <summary>IANA time zone that decides what "today" is and when prompts go out.</summary>
     [Required]
     public string TimeZone { get; set; } = "Asia/Kolkata";
@@ -30,11 +33,14 @@ public sealed class BotOptions : IValidatableObject
             yield return new ValidationResult($"Bot:TimeZone '{TimeZone}' is not a known time zone (e.g. Asia/Kolkata).", [nameof(TimeZone)]);
         }
 
-        foreach (var id in AdminIds)
+        foreach (var (key, ids) in new[] { ("AdminIds", AdminIds), ("ModeratorIds", ModeratorIds) })
         {
-            if (string.IsNullOrWhiteSpace(id) || !id.All(c => char.IsAsciiDigit(c) || c == '-'))
+            foreach (var id in ids)
             {
-                yield return new ValidationResult($"Bot:AdminIds has '{id}', which is not a numeric user id.", [nameof(AdminIds)]);
+                if (string.IsNullOrWhiteSpace(id) || !id.All(c => char.IsAsciiDigit(c) || c == '-'))
+                {
+                    yield return new ValidationResult($"Bot:{key} has '{id}', which is not a numeric user id.", [key]);
+                }
             }
         }
     }

@@ -7,6 +7,7 @@ using SpeakUp.Core.Campaigns;
 using SpeakUp.Core.Conversations;
 using SpeakUp.Core.Localization;
 using SpeakUp.Core.Messaging;
+using SpeakUp.Core.Staff;
 using SpeakUp.Core.Workflow;
 
 namespace SpeakUp.Core;
@@ -42,6 +43,7 @@ public static class CoreServiceCollectionExtensions
             var path = Path.IsPathRooted(file) ? file : Path.Combine(configRoot, file);
             return new CampaignCalendar(CampaignFileParser.LoadFile(path, sp.GetRequiredService<ILocalizer>().Languages));
         });
+        services.TryAddSingleton<IRoleDirectory, ConfiguredRoleDirectory>();
         services.AddSingleton<SupporterWorkflow>();
         services.AddSingleton<ConversationEngine>();
         services.AddSingleton<IMessageSender, MessageRouter>();

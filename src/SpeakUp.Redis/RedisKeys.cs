@@ -34,6 +34,9 @@ internal sealed class RedisKeys
     /// <summary>Hash with fields <c>v</c> (version) and <c>d</c> (session JSON).</summary>
     public RedisKey Session(ChatKey chat) => ForChat(chat, "session");
 
+    /// <summary>List of audit entries (JSON), newest first.</summary>
+    public RedisKey Audit => $"{prefix}{{audit}}:log";
+
     /// <summary>Every key stored for one chat; all share the chat's hash tag.</summary>
     public RedisKey[] ChatKeys(ChatKey chat) => Array.ConvertAll(ChatSuffixes, suffix => ForChat(chat, suffix));
 

@@ -25,6 +25,9 @@ public sealed class RedisOptions
     /// </summary>
     public string EmbeddedMemory { get; set; } = "1g";
 
+    /// <summary>How many audit entries are kept (newest first); older ones are dropped.</summary>
+    public int AuditMaxEntries { get; set; } = 100_000;
+
     internal bool UsesEmbeddedGarnet => string.IsNullOrWhiteSpace(ConnectionString);
 }
 

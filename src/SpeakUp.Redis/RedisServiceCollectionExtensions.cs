@@ -29,6 +29,7 @@ public static class RedisServiceCollectionExtensions
         services.AddSingleton<ISessionStore, RedisSessionStore>();
         services.AddSingleton<ISupporterDirectory, RedisSupporterDirectory>();
         services.AddSingleton<IRedisHealth, RedisHealth>();
+        services.AddSingleton<SpeakUp.Core.Staff.IAuditLog, RedisAuditLog>();
 
         // Garnet logs some forty lines of sizing details at Information on every start. Keep its warnings; this rule goes
         // first, so a Logging:LogLevel:Garnet setting (added later, equally specific) still wins.

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using SpeakUp.Core.Campaigns;
 using SpeakUp.Core.Messaging;
 using SpeakUp.Core.Sessions;
+using SpeakUp.Core.Staff;
 using SpeakUp.Core.Workflow;
 
 namespace SpeakUp.Core.Conversations;
@@ -19,8 +20,12 @@ public sealed partial class ConversationEngine(
     IMessageSender sender,
     TodayClock clock,
     IOptions<BotOptions> options,
+    IRoleDirectory roles,
+    IEnumerable<IInboundInterceptor> interceptors,
     ILogger<ConversationEngine> logger)
 {
+    private readonly IInboundInterceptor[] _interceptors = [.. interceptors.OrderBy(i => i.Order)];
+
     /// <summary>Conflicts mean another instance wrote the same chat at the same moment; a handful of retries always settles it.</summary>
     private const int MaxConflictRetries = 20;
 
@@ -30,7 +35,31 @@ public sealed partial class ConversationEngine(
     public async Task HandleAsync(InboundEvent inbound, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(inbound);
-        var outcome = await WhileStorageIsDownAsync(() => ApplyAsync(inbound, cancellationToken), inbound.Chat, cancellationToken);
+        Session? loaded = null;
+        var wasLoaded = false;
+        if (_interceptors.Length > 0 && inbound.Kind != InboundKind.Blocked)
+        {
+            // The session loaded for the interceptors is reused for the workflow's first attempt: no extra round trip.
+            loaded = await WhileStorageIsDownAsync(() => sessions.LoadAsync(inbound.Chat, cancellationToken), inbound.Chat, cancellationToken);
+            wasLoaded = true;
+            if (loaded?.HasSeen(inbound.DeliveryId) == true)
+            {
+                LogDuplicate(logger, inbound.Chat, inbound.DeliveryId);
+                return;
+            }
+
+            var who = await roles.GetAsync(inbound.Chat.Channel, inbound.UserId, cancellationToken);
+            var context = new InboundContext(inbound, who, loaded, loaded?.Language ?? options.Value.DefaultLanguage);
+            foreach (var interceptor in _interceptors)
+            {
+                if (await interceptor.TryHandleAsync(context, cancellationToken))
+                {
+                    return;
+                }
+            }
+        }
+
+        var outcome = await WhileStorageIsDownAsync(() => ApplyAsync(inbound, (wasLoaded, loaded), cancellationToken), inbound.Chat, cancellationToken);
         if (outcome is null)
         {
             return;
@@ -53,14 +82,15 @@ public sealed partial class ConversationEngine(
     }
 
     /// <summary>Load, apply, save; null when there is nothing to send (a duplicate, or a block from a stranger).</summary>
-    private async Task<(WorkflowResult Result, SupporterSnapshot? Before, SupporterSnapshot? After)?> ApplyAsync(InboundEvent inbound, CancellationToken cancellationToken)
+    private async Task<(WorkflowResult Result, SupporterSnapshot? Before, SupporterSnapshot? After)?> ApplyAsync(InboundEvent inbound, (bool Loaded, Session? Session) preloaded, CancellationToken cancellationToken)
     {
         WorkflowResult? result = null;
         SupporterSnapshot? before = null;
         SupporterSnapshot? after = null;
         for (var attempt = 1; ; attempt++)
         {
-            var session = await sessions.LoadAsync(inbound.Chat, cancellationToken) ?? Session.New(inbound.Chat, clock.UtcNow);
+            var session = (attempt == 1 && preloaded.Loaded ? preloaded.Session : await sessions.LoadAsync(inbound.Chat, cancellationToken))
+                ?? Session.New(inbound.Chat, clock.UtcNow);
             session.Chat = inbound.Chat;
             if (session.HasSeen(inbound.DeliveryId))
             {

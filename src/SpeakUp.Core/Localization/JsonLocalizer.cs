@@ -64,7 +64,10 @@ public sealed class JsonLocalizer : ILocalizer
 
     public bool Supports(string? language) => language is not null && _catalogs.ContainsKey(language);
 
-    /// <summary>Reads every <c>*.json</c> in a folder; the file name (without extension) is the language code.</summary>
+    /// <summary>
+    /// Reads every <c>*.json</c> in a folder. The language is the file name up to the first dot, so a language can be split
+    /// by feature (<c>hi.json</c>, <c>hi.submissions.json</c>…); a key defined twice for one language is an error.
+    /// </summary>
     public static JsonLocalizer FromDirectory(string directory, string defaultLanguage)
     {
         if (!Directory.Exists(directory))
@@ -72,22 +75,37 @@ public sealed class JsonLocalizer : ILocalizer
             throw new LocalizationException($"Locale folder '{directory}' does not exist.");
         }
 
-        var catalogs = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
-        foreach (var file in Directory.EnumerateFiles(directory, "*.json"))
+        var catalogs = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(directory, "*.json").Order(StringComparer.Ordinal))
         {
-            var language = Path.GetFileNameWithoutExtension(file);
+            var name = Path.GetFileName(file);
+            var language = name[..name.IndexOf('.', StringComparison.Ordinal)];
+            Dictionary<string, string> entries;
             try
             {
-                catalogs[language] = JsonSerializer.Deserialize(File.ReadAllBytes(file), LocaleJsonContext.Default.DictionaryStringString)
+                entries = JsonSerializer.Deserialize(File.ReadAllBytes(file), LocaleJsonContext.Default.DictionaryStringString)
                     ?? throw new LocalizationException($"{file}: the file is empty.");
             }
             catch (JsonException ex)
             {
                 throw new LocalizationException($"{file}:{(ex.LineNumber ?? 0) + 1}: {ex.Message}", ex);
             }
+
+            if (!catalogs.TryGetValue(language, out var catalog))
+            {
+                catalogs[language] = catalog = new Dictionary<string, string>(StringComparer.Ordinal);
+            }
+
+            foreach (var (key, value) in entries)
+            {
+                if (!catalog.TryAdd(key, value))
+                {
+                    throw new LocalizationException($"{file}: key '{key}' is already defined for '{language}' in another file.");
+                }
+            }
         }
 
-        return new JsonLocalizer(catalogs, defaultLanguage);
+        return new JsonLocalizer(catalogs.ToDictionary(c => c.Key, c => (IReadOnlyDictionary<string, string>)c.Value, StringComparer.Ordinal), defaultLanguage);
     }
 
     public MessageText Format(string language, string key, params ReadOnlySpan<(string Name, string Value)> values)
