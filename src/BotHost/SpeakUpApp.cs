@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SpeakUp.Admin;
 using SpeakUp.Core;
 using SpeakUp.Core.Campaigns;
 using SpeakUp.Core.Localization;
@@ -47,13 +48,16 @@ public static class SpeakUpApp
             .AddSpeakUpCore(builder.Configuration, root)
             .AddRedisStorage(builder.Configuration)
             .AddTelegramChannel(builder.Configuration)
-            .AddWebChannel(builder.Configuration);
+            .AddWebChannel(builder.Configuration)
+            .AddAdminApi(builder.Configuration);
 
         var app = builder.Build();
         ValidateAtStart(app.Services);
         app.MapHealth();
         app.MapTelegramWebhook();
         app.MapWebChat();
+        var admin = app.MapAdminApi();
+        admin.MapGet("/audit", async (SpeakUp.Core.Staff.IAuditLog audit, int? count, CancellationToken ct) => Results.Json(await audit.RecentAsync(Math.Clamp(count ?? 100, 1, 1000), ct)));
         return app;
     }
 
@@ -69,6 +73,7 @@ public static class SpeakUpApp
             _ = services.GetRequiredService<IOptions<RedisOptions>>().Value;
             _ = services.GetRequiredService<IOptions<TelegramOptions>>().Value;
             _ = services.GetRequiredService<IOptions<WebChatOptions>>().Value;
+            _ = services.GetRequiredService<IOptions<AdminApiOptions>>().Value;
             _ = services.GetRequiredService<ILocalizer>();
             _ = services.GetRequiredService<ICampaignCalendar>();
         }
