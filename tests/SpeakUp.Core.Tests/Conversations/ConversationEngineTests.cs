@@ -1,0 +1,190 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using SpeakUp.Core.Conversations;
+using SpeakUp.Core.Messaging;
+using SpeakUp.Core.Sessions;
+using SpeakUp.Core.Staff;
+using SpeakUp.Core.Tests.Support;
+
+namespace SpeakUp.Core.Tests.Conversations;
+
+/// <summary>The engine with in-memory stand-ins for its storage and channel (a unit test of this one class).</summary>
+public sealed class ConversationEngineTests
+{
+    private readonly MemorySessions _sessions = new();
+    private readonly RecordingSender _sender = new();
+
+    private ConversationEngine Engine(IRoleDirectory? roles = null, params IInboundInterceptor[] interceptors)
+    {
+        var h = new WorkflowHarness();
+        return new ConversationEngine(
+            _sessions,
+            new NoDirectory(),
+            h.Workflow,
+            _sender,
+            new SpeakUp.Core.Campaigns.TodayClock(h.Time, TimeZoneInfo.Utc),
+            Options.Create(new BotOptions()),
+            roles ?? new ConfiguredRoleDirectory(Options.Create(new BotOptions { AdminIds = ["1"] })),
+            interceptors,
+            NullLogger<ConversationEngine>.Instance);
+    }
+
+    private static InboundEvent Command(string chat, string command, string? delivery = null) =>
+        new() { Chat = new ChatKey("tg", chat), Kind = InboundKind.Command, Command = command, UserId = chat, DeliveryId = delivery };
+
+    [Fact]
+    public async Task A_redelivered_update_is_handled_once()
+    {
+        var engine = Engine();
+
+        await engine.HandleAsync(Command("5", "start", "u1"), CancellationToken.None);
+        await engine.HandleAsync(Command("5", "start", "u1"), CancellationToken.None);
+
+        Assert.Single(_sender.Sent);
+        Assert.Equal(1, _sessions.Saves);
+    }
+
+    [Fact]
+    public async Task An_interceptor_sees_the_roles_from_the_server_and_owns_the_event()
+    {
+        var interceptor = new StaffOnly();
+        var engine = Engine(interceptors: interceptor);
+
+        await engine.HandleAsync(Command("1", "review"), CancellationToken.None);
+        await engine.HandleAsync(Command("2", "review"), CancellationToken.None);
+
+        Assert.Equal(["1"], interceptor.Handled);
+        // The supporter's /review fell through to the workflow, which does not know it.
+        Assert.All(_sender.Sent, r => Assert.Equal("tg:2", r.Chat.ToString()));
+        Assert.StartsWith("/review", _sender.Sent[0].Text.ToPlainText(), StringComparison.Ordinal);
+        Assert.Equal(1, _sessions.Saves);
+    }
+
+    [Fact]
+    public async Task The_session_loaded_for_interceptors_is_reused_by_the_workflow()
+    {
+        var engine = Engine(interceptors: new StaffOnly());
+
+        await engine.HandleAsync(Command("9", "start"), CancellationToken.None);
+        await engine.HandleAsync(Command("9", "help"), CancellationToken.None);
+
+        Assert.Equal(2, _sessions.Loads);
+    }
+
+    [Fact]
+    public async Task A_conflicting_write_is_re_applied_to_the_fresh_session()
+    {
+        var engine = Engine();
+        await engine.HandleAsync(Command("7", "start", "a"), CancellationToken.None);
+        _sessions.ConflictOnce = true;
+
+        await engine.HandleAsync(Command("7", "help", "b"), CancellationToken.None);
+
+        var stored = await _sessions.LoadAsync(new ChatKey("tg", "7"), CancellationToken.None);
+        Assert.Equal(["a", "b"], stored!.RecentDeliveries);
+        Assert.Equal(2, _sender.Sent.Count);
+    }
+
+    [Fact]
+    public async Task A_reply_to_someone_who_blocked_us_marks_them_unreachable()
+    {
+        var engine = Engine();
+        _sender.Outcome = SendOutcome.Unreachable;
+
+        await engine.HandleAsync(Command("3", "start"), CancellationToken.None);
+
+        Assert.True((await _sessions.LoadAsync(new ChatKey("tg", "3"), CancellationToken.None))!.Unreachable);
+    }
+
+    private sealed class StaffOnly : IInboundInterceptor
+    {
+        public ConcurrentQueue<string> HandledQueue { get; } = new();
+
+        public IReadOnlyList<string> Handled => [.. HandledQueue];
+
+        public int Order => 0;
+
+        public Task<bool> TryHandleAsync(InboundContext context, CancellationToken cancellationToken)
+        {
+            if (context.Roles.IsStaff && context.Inbound.Command == "review")
+            {
+                HandledQueue.Enqueue(context.Inbound.UserId!);
+                return Task.FromResult(true);
+            }
+
+            return Task.FromResult(false);
+        }
+    }
+
+    private sealed class MemorySessions : ISessionStore
+    {
+        private readonly ConcurrentDictionary<ChatKey, (long Version, byte[] Json)> _data = new();
+
+        public int Loads { get; private set; }
+
+        public int Saves { get; private set; }
+
+        public bool ConflictOnce { get; set; }
+
+        public Task<Session?> LoadAsync(ChatKey chat, CancellationToken cancellationToken)
+        {
+            Loads++;
+            if (!_data.TryGetValue(chat, out var stored))
+            {
+                return Task.FromResult<Session?>(null);
+            }
+
+            var session = SessionJson.Deserialize(stored.Json);
+            session.Chat = chat;
+            session.Version = stored.Version;
+            return Task.FromResult<Session?>(session);
+        }
+
+        public Task<bool> TrySaveAsync(Session session, TimeSpan? timeToLive, CancellationToken cancellationToken)
+        {
+            var current = _data.TryGetValue(session.Chat, out var stored) ? stored.Version : 0;
+            if (ConflictOnce)
+            {
+                ConflictOnce = false;
+                return Task.FromResult(false);
+            }
+
+            if (current != session.Version)
+            {
+                return Task.FromResult(false);
+            }
+
+            Saves++;
+            session.Version = current + 1;
+            _data[session.Chat] = (session.Version, SessionJson.Serialize(session));
+            return Task.FromResult(true);
+        }
+
+        public Task DeleteAsync(ChatKey chat, CancellationToken cancellationToken)
+        {
+            _data.TryRemove(chat, out _);
+            return Task.CompletedTask;
+        }
+    }
+
+    private sealed class NoDirectory : ISupporterDirectory
+    {
+        public Task ApplyAsync(SupporterSnapshot? before, SupporterSnapshot? after, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task<SupporterCounts> CountAsync(CancellationToken cancellationToken) => Task.FromResult(new SupporterCounts(0, 0, 0));
+    }
+
+    private sealed class RecordingSender : IMessageSender
+    {
+        public List<OutboundMessage> Sent { get; } = [];
+
+        public SendOutcome Outcome { get; set; } = SendOutcome.Sent;
+
+        public Task<SendResult> SendAsync(OutboundMessage message, CancellationToken cancellationToken)
+        {
+            Sent.Add(message);
+            return Task.FromResult(new SendResult(Outcome));
+        }
+    }
+}
