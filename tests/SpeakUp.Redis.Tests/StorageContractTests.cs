@@ -39,6 +39,23 @@ public abstract class StorageContractTests(RedisTestServer server)
     }
 
     [SkippableFact]
+    public async Task Audit_log_keeps_the_newest_entries_up_to_its_cap()
+    {
+        SkipUnlessAvailable();
+        var audit = new RedisAuditLog(server.Connection, keys, Microsoft.Extensions.Options.Options.Create(new RedisOptions { AuditMaxEntries = 3 }));
+
+        for (var i = 1; i <= 5; i++)
+        {
+            await audit.RecordAsync(new SpeakUp.Core.Staff.AuditEntry(Now.AddMinutes(i), "tg", "42", "review.approve", "item-" + i, "नमस्ते, \"quoted\""), default);
+        }
+
+        var recent = await audit.RecentAsync(10, default);
+        Assert.Equal(["item-5", "item-4", "item-3"], recent.Select(e => e.Item));
+        Assert.Equal("नमस्ते, \"quoted\"", recent[0].Detail);
+        Assert.Equal(Now.AddMinutes(5), recent[0].At);
+    }
+
+    [SkippableFact]
     public async Task Load_of_unknown_chat_is_null()
     {
         SkipUnlessAvailable();
