@@ -11,7 +11,7 @@ internal sealed class RedisKeys
 {
     /// <summary>The per-chat key suffixes; <see cref="ChatKeys"/> (and so forgetting a chat) covers each of them.</summary>
     // Every per-chat key any channel writes: /forgetme deletes them all (web history, its sequence, delivery ids, rate counter).
-    private static readonly string[] ChatSuffixes = ["session", "history", "seq", "deliveries", "rate"];
+    private static readonly string[] ChatSuffixes = ["session", "history", "seq", "deliveries", "rate", "flood", "flood:notice"];
 
     private readonly string prefix;
 

@@ -72,6 +72,8 @@ internal static class TelegramUpdateMapper
             FirstName = from?.FirstName ?? message.Chat.FirstName,
             ClientLanguage = NullIfEmpty(from?.LanguageCode),
             SentAt = SentAt(message.Date),
+            ForwardedFromUserId = (message.ForwardOrigin as MessageOriginUser)?.SenderUser.Id.ToString(CultureInfo.InvariantCulture),
+            MessageId = message.Id.ToString(CultureInfo.InvariantCulture),
         };
 
         if (message.Text is { } text)

@@ -10,9 +10,13 @@ public static class BotCommands
     public const string Cancel = "cancel";
     public const string Stop = "stop";
     public const string ForgetMe = "forgetme";
+    public const string Submit = "submit";
+
+    /// <summary>Staff only (moderators, admins): the next submission to review. Not in the supporters' menu.</summary>
+    public const string Review = "review";
 
     /// <summary>In menu order.</summary>
-    public static IReadOnlyList<string> Menu { get; } = [Today, Start, Language, Help, Stop, ForgetMe, Cancel];
+    public static IReadOnlyList<string> Menu { get; } = [Today, Submit, Start, Language, Help, Stop, ForgetMe, Cancel];
 
     public static string DescriptionKey(string command) => "command." + command;
 }

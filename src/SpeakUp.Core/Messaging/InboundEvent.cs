@@ -52,7 +52,13 @@ public sealed record InboundEvent
     /// <summary>The channel's id of the message a pressed button belonged to, so a reply can replace that message.</summary>
     public string? SourceMessageId { get; init; }
 
+    /// <summary>The channel's id of the person's own message (for copying it later, e.g. a submission to the campaign channel).</summary>
+    public string? MessageId { get; init; }
+
     public DateTimeOffset? SentAt { get; init; }
+
+    /// <summary>The user id of the original sender when this message was forwarded (and their privacy settings show it).</summary>
+    public string? ForwardedFromUserId { get; init; }
 }
 
 public enum MediaKind

@@ -14,6 +14,12 @@ public enum SupporterState
     ConfirmingStop,
     ConfirmingForget,
 
+    /// <summary>Asked for a video, photo, voice note or text for today's hashtag.</summary>
+    Submitting,
+
+    /// <summary>Content received: asked to confirm it and choose a credit.</summary>
+    ConfirmingSubmission,
+
     /// <summary>Superstate of the three joining steps; never current.</summary>
     Onboarding,
 
@@ -77,6 +83,23 @@ public sealed class Session
 
     public List<string> RecentDeliveries { get; set; } = [];
 
+    /// <summary>What the supporter is about to submit, until they confirm or cancel.</summary>
+    public SpeakUp.Core.Submissions.SubmissionDraft? Draft { get; set; }
+
+    /// <summary>A confirmed draft not yet stored in the review queue (written by the workflow, emptied by the store step).</summary>
+    public SpeakUp.Core.Submissions.SubmissionDraft? ConfirmedDraft { get; set; }
+
+    /// <summary>The credit chosen with the confirmation: true = anonymous.</summary>
+    public bool ConfirmedAnonymously { get; set; }
+
+    /// <summary>The day (bot time zone, yyyy-MM-dd) <see cref="SubmissionsToday"/> counts.</summary>
+    public string? SubmissionDay { get; set; }
+
+    public int SubmissionsToday { get; set; }
+
+    /// <summary>Files already submitted (file_unique_id), newest last, so the same file sent twice is one submission.</summary>
+    public List<string> SubmittedFiles { get; set; } = [];
+
     [JsonIgnore]
     public bool IsJoined => JoinedAt is not null;
 
@@ -99,7 +122,7 @@ public sealed class Session
     }
 
     /// <summary>The fields that indexes (counts, broadcast audiences) are built from.</summary>
-    public SupporterSnapshot Snapshot() => new(Chat, IsJoined, OptedIn && !Unreachable && State != SupporterState.OptedOut, StateCode, Language, Unreachable, JoinedAt);
+    public SupporterSnapshot Snapshot() => new(Chat, IsJoined, OptedIn && !Unreachable && State != SupporterState.OptedOut, StateCode, Language, Unreachable, JoinedAt, Referrer);
 }
 
 /// <summary>The indexed view of a supporter. Indexes are updated only when this changes.</summary>
@@ -110,4 +133,5 @@ public sealed record SupporterSnapshot(
     string? StateCode,
     string? Language,
     bool Unreachable,
-    DateTimeOffset? JoinedAt);
+    DateTimeOffset? JoinedAt,
+    string? Referrer = null);

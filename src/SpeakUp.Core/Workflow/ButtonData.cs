@@ -15,4 +15,7 @@ internal static class ButtonData
     public const string Today = "t";
     public const string Help = "h";
     public const string AskLanguage = "lang";
+
+    /// <summary>Submissions: "sb:go" asks for content, "sb:n" / "sb:a" confirm with the first name / anonymously.</summary>
+    public const string Submission = "sb";
 }

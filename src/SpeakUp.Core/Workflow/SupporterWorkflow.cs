@@ -5,6 +5,7 @@ using SpeakUp.Core.Geography;
 using SpeakUp.Core.Localization;
 using SpeakUp.Core.Messaging;
 using SpeakUp.Core.Sessions;
+using SpeakUp.Core.Submissions;
 using Stateless;
 using Stateless.Graph;
 using S = SpeakUp.Core.Sessions.SupporterState;
@@ -19,8 +20,9 @@ public sealed record WorkflowResult(IReadOnlyList<OutboundMessage> Replies, bool
 /// The machine is rebuilt around the session for each event (Stateless's external-state form), so it holds nothing
 /// between events and the session in Redis is the only truth. Pure: no I/O, time from <see cref="TodayClock"/>.
 /// </summary>
-public sealed class SupporterWorkflow(ILocalizer text, ICampaignCalendar calendar, TodayClock clock, IOptions<BotOptions> options)
+public sealed class SupporterWorkflow(ILocalizer text, ICampaignCalendar calendar, TodayClock clock, IOptions<BotOptions> options, IOptions<SubmissionOptions>? submissions = null)
 {
+    private readonly SubmissionOptions _submissions = submissions?.Value ?? new SubmissionOptions();
     private readonly ILocalizer _text = text;
     private readonly ICampaignCalendar _calendar = calendar;
     private readonly TodayClock _clock = clock;
@@ -69,6 +71,11 @@ public sealed class SupporterWorkflow(ILocalizer text, ICampaignCalendar calenda
         Blocked,
         NotUnderstood,
         StaleButton,
+        Submit,
+        SubmitContent,
+        AlbumItem,
+        RefuseContent,
+        Credit,
     }
 
     /// <summary>One event applied to one session.</summary>
@@ -81,6 +88,9 @@ public sealed class SupporterWorkflow(ILocalizer text, ICampaignCalendar calenda
 
         // The value that came with the trigger: a language code, a state code, a page number, a /start payload.
         private string? _arg;
+
+        // Why content was refused, for Trigger.RefuseContent.
+        private Refusal _refusal;
 
         public Run(SupporterWorkflow workflow, Session session, InboundEvent inbound)
         {
@@ -128,6 +138,7 @@ public sealed class SupporterWorkflow(ILocalizer text, ICampaignCalendar calenda
                 .InternalTransition(Trigger.NotUnderstood, NotUnderstood)
                 .InternalTransition(Trigger.StaleButton, StaleButton)
                 .InternalTransition(Trigger.Blocked, MarkUnreachable)
+                .InternalTransition(Trigger.Submit, JoinBeforeSubmitting)
                 .Permit(Trigger.Stop, S.ConfirmingStop)
                 .Permit(Trigger.Forget, S.ConfirmingForget);
             m.OnUnhandledTrigger((_, _) => StaleButton());
@@ -164,7 +175,27 @@ public sealed class SupporterWorkflow(ILocalizer text, ICampaignCalendar calenda
                 .SubstateOf(S.Conversation)
                 .OnEntryFrom(Trigger.PickState, CompleteJoining)
                 .OnEntryFrom(Trigger.Start, Resubscribe)
-                .InternalTransition(Trigger.Start, WelcomeBack);
+                .InternalTransition(Trigger.Start, WelcomeBack)
+                .PermitIf(Trigger.Submit, S.Submitting, CanSubmitToday, "campaign today and under the daily cap")
+                .InternalTransitionIf(Trigger.Submit, _ => !CanSubmitToday(), RefuseSubmit, "no campaign or daily cap reached")
+                .Permit(Trigger.SubmitContent, S.ConfirmingSubmission)
+                .InternalTransition(Trigger.RefuseContent, RefuseContent);
+
+            // Submitting: content for today's hashtag → summary → confirm with a credit. Storing it for review is the
+            // engine's step after the session is saved (the confirmed draft waits in the session until then).
+            m.Configure(S.Submitting)
+                .SubstateOf(S.Joined)
+                .OnEntry(AskForContent)
+                .PermitDynamic(Trigger.Cancel, CancelSubmission);
+
+            m.Configure(S.ConfirmingSubmission)
+                .SubstateOf(S.Joined)
+                .OnEntryFrom(Trigger.SubmitContent, StartDraft)
+                .OnEntry(ShowSummary)
+                .PermitReentry(Trigger.SubmitContent)
+                .InternalTransition(Trigger.AlbumItem, AddAlbumItem)
+                .PermitDynamic(Trigger.Credit, ConfirmSubmission)
+                .PermitDynamic(Trigger.Cancel, CancelSubmission);
 
             m.Configure(S.ConfirmingStop)
                 .SubstateOf(S.Conversation)
@@ -201,7 +232,7 @@ public sealed class SupporterWorkflow(ILocalizer text, ICampaignCalendar calenda
                 case InboundKind.Blocked:
                     return Trigger.Blocked;
                 case InboundKind.Media:
-                    return Trigger.Media;
+                    return ClassifyMedia(_in.Media);
                 case InboundKind.Command:
                     return ClassifyCommand();
                 case InboundKind.Button:
@@ -230,6 +261,8 @@ public sealed class SupporterWorkflow(ILocalizer text, ICampaignCalendar calenda
                     return Trigger.Forget;
                 case BotCommands.Cancel:
                     return Trigger.Cancel;
+                case BotCommands.Submit:
+                    return Trigger.Submit;
                 default:
                     return Trigger.NotUnderstood;
             }
@@ -266,6 +299,11 @@ public sealed class SupporterWorkflow(ILocalizer text, ICampaignCalendar calenda
                     return Trigger.Help;
                 case ButtonData.AskLanguage when value is null:
                     return Trigger.AskLanguage;
+                case ButtonData.Submission when value == "go":
+                    return Trigger.Submit;
+                case ButtonData.Submission when value is "n" or "a":
+                    _arg = value;
+                    return Trigger.Credit;
                 default:
                     return Trigger.StaleButton;
             }
@@ -275,6 +313,11 @@ public sealed class SupporterWorkflow(ILocalizer text, ICampaignCalendar calenda
         private Trigger ClassifyText(string typed)
         {
             var t = typed.Trim();
+            if (_s.State == S.Submitting && t.Length > 0)
+            {
+                return ClassifyContent(null, t);
+            }
+
             if (t.Length == 0 || t.Length > 200)
             {
                 return Trigger.NotUnderstood;
@@ -299,6 +342,45 @@ public sealed class SupporterWorkflow(ILocalizer text, ICampaignCalendar calenda
                 default:
                     return Trigger.NotUnderstood;
             }
+        }
+
+        /// <summary>Media from a joined supporter is a submission (from the main menu too); before joining it is explained.</summary>
+        private Trigger ClassifyMedia(MediaInfo? media)
+        {
+            if (media is null || !_s.IsJoined || _s.State is not (S.Joined or S.Submitting or S.ConfirmingSubmission))
+            {
+                return Trigger.Media;
+            }
+
+            // Later items of an album being collected join the draft without a reply: the confirmation covers them all.
+            if (_s.State == S.ConfirmingSubmission && media.MediaGroupId is { } group && _s.Draft?.MediaGroupId == group)
+            {
+                return Trigger.AlbumItem;
+            }
+
+            return ClassifyContent(media, null);
+        }
+
+        private Trigger ClassifyContent(MediaInfo? media, string? text)
+        {
+            _refusal = media is not null ? SubmissionRules.Check(media, _w._submissions) : SubmissionRules.CheckText(text!);
+            if (_refusal == Refusal.None && media is not null && _s.SubmittedFiles.Contains(media.FileUniqueId ?? media.FileId!))
+            {
+                _refusal = Refusal.Duplicate;
+            }
+
+            if (_refusal == Refusal.None && SubmitBlocker() is { } blocker)
+            {
+                _refusal = blocker;
+            }
+
+            if (_refusal != Refusal.None)
+            {
+                return Trigger.RefuseContent;
+            }
+
+            _arg = text;
+            return Trigger.SubmitContent;
         }
 
         private string? MatchLanguage(string typed) =>
@@ -467,7 +549,175 @@ public sealed class SupporterWorkflow(ILocalizer text, ICampaignCalendar calenda
                 Button.Link(P("today.share_x"), new Uri("https://x.com/intent/tweet?text=" + Uri.EscapeDataString(post))),
                 Button.Link(P("today.share_whatsapp"), new Uri("https://wa.me/?text=" + Uri.EscapeDataString(post))),
             ];
-            Reply(b.Build(), [share, .. MainMenu()]);
+            IReadOnlyList<IReadOnlyList<Button>> rows = _s.IsJoined
+                ? [share, [Button.Callback(P("submit.button"), ButtonData.Submission + ":go")], .. MainMenu()]
+                : [share, .. MainMenu()];
+            Reply(b.Build(), rows);
+        }
+
+        // ---- Submissions ---------------------------------------------------------------------
+
+        private string TodayKey => _w._clock.Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+        private int SubmittedToday => _s.SubmissionDay == TodayKey ? _s.SubmissionsToday : 0;
+
+        private Refusal? SubmitBlocker() =>
+            _w._calendar.On(_w._clock.Today) is null ? Refusal.NoCampaign
+            : SubmittedToday >= _w._submissions.DailyCap ? Refusal.DailyCap
+            : null;
+
+        private bool CanSubmitToday() => SubmitBlocker() is null;
+
+        private void JoinBeforeSubmitting()
+        {
+            Reply(T("submit.join_first"));
+            RepeatCurrentQuestion();
+        }
+
+        private void RefuseSubmit()
+        {
+            _refusal = SubmitBlocker() ?? Refusal.None;
+            RefuseContent();
+        }
+
+        private void RefuseContent()
+        {
+            var reason = _refusal switch
+            {
+                Refusal.Type => T("submit.refused.type"),
+                Refusal.TooLong => T("submit.refused.too_long", ("max", _w._submissions.MaxVideoSeconds.ToString(CultureInfo.InvariantCulture))),
+                Refusal.TooBig => T("submit.refused.too_big", ("max", (_w._submissions.MaxFileBytes / (1024 * 1024)).ToString(CultureInfo.InvariantCulture))),
+                Refusal.CaptionTooLong => T("submit.refused.caption_too_long", ("max", SubmissionOptions.MaxCaptionLength.ToString(CultureInfo.InvariantCulture))),
+                Refusal.TextTooLong => T("submit.refused.text_too_long", ("max", SubmissionOptions.MaxTextLength.ToString(CultureInfo.InvariantCulture))),
+                Refusal.Duplicate => T("submit.refused.duplicate"),
+                Refusal.DailyCap => T("submit.refused.daily_cap", ("max", _w._submissions.DailyCap.ToString(CultureInfo.InvariantCulture))),
+                _ => T("submit.refused.no_campaign"),
+            };
+            Reply(reason);
+            RepeatCurrentQuestion();
+        }
+
+        private void AskForContent()
+        {
+            _s.Draft = null;
+            var hashtag = _w._calendar.On(_w._clock.Today)?.Hashtag ?? string.Empty;
+            Reply(T("submit.ask", ("hashtag", hashtag)), [[Button.Callback(P("confirm.no"), ButtonData.Cancel)]]);
+        }
+
+        private void StartDraft()
+        {
+            var campaign = _w._calendar.On(_w._clock.Today)!;
+            var media = _in.Kind == InboundKind.Media ? _in.Media : null;
+            _s.Draft = new SubmissionDraft
+            {
+                Id = SubmissionRules.NewId(),
+                CampaignId = campaign.Id,
+                Hashtag = campaign.Hashtag,
+                Text = media is null ? _arg : media.Caption,
+                MediaGroupId = media?.MediaGroupId,
+                CreatedAt = _w._clock.UtcNow,
+                Items = media is null ? [] : [ItemOf(media)],
+            };
+        }
+
+        private void AddAlbumItem()
+        {
+            var media = _in.Media!;
+            var draft = _s.Draft!;
+            if (draft.Items.Count >= SubmissionOptions.MaxAlbumItems || SubmissionRules.Check(media, _w._submissions) != Refusal.None
+                || draft.Items.Any(i => i.Fingerprint == (media.FileUniqueId ?? media.FileId)))
+            {
+                return;
+            }
+
+            draft.Items.Add(ItemOf(media));
+            draft.Text ??= media.Caption;
+        }
+
+        private SubmissionItem ItemOf(MediaInfo media) => new()
+        {
+            Kind = media.Kind,
+            FileId = media.FileId,
+            FileUniqueId = media.FileUniqueId,
+            MessageId = _in.MessageId,
+            DurationSeconds = media.DurationSeconds,
+            FileSize = media.FileSize,
+            MimeType = media.MimeType,
+        };
+
+        private void ShowSummary()
+        {
+            var draft = _s.Draft!;
+            var b = new MessageText.Builder();
+            if (draft.MediaGroupId is not null)
+            {
+                b.Append(T("submit.summary_album"));
+            }
+            else
+            {
+                var kind = draft.Items.Count == 0 ? "text" : KindKey(draft.Items[0].Kind);
+                var what = P("submit.kind." + kind);
+                b.Append(draft.Items.FirstOrDefault()?.DurationSeconds is { } seconds
+                    ? T("submit.summary_timed", ("what", what), ("duration", Duration(seconds)))
+                    : T("submit.summary", ("what", what)));
+            }
+
+            b.Paragraph().Append(T("submit.confirm", ("hashtag", draft.Hashtag)));
+            var name = string.IsNullOrWhiteSpace(_s.FirstName) ? P("submit.credit_name_fallback") : _s.FirstName!;
+            Reply(
+                b.Build(),
+                [
+                    [Button.Callback(P("submit.credit_name", ("name", Shorten(name))), ButtonData.Submission + ":n"), Button.Callback(P("submit.credit_anonymous"), ButtonData.Submission + ":a")],
+                    [Button.Callback(P("confirm.no"), ButtonData.Cancel)],
+                ]);
+        }
+
+        private static string KindKey(MediaKind kind) => kind switch
+        {
+            MediaKind.VideoNote => "video_note",
+            _ => kind.ToString().ToLowerInvariant(),
+        };
+
+        private static string Duration(int seconds) => string.Create(CultureInfo.InvariantCulture, $"{seconds / 60}:{seconds % 60:00}");
+
+        private S ConfirmSubmission()
+        {
+            if (SubmitBlocker() is { } blocker)
+            {
+                _s.Draft = null;
+                _refusal = blocker;
+                RefuseContent();
+                return S.Joined;
+            }
+
+            var draft = _s.Draft!;
+            _s.SubmissionsToday = SubmittedToday + 1;
+            _s.SubmissionDay = TodayKey;
+            foreach (var item in draft.Items)
+            {
+                if (item.Fingerprint is { } f)
+                {
+                    _s.SubmittedFiles.Add(f);
+                }
+            }
+
+            if (_s.SubmittedFiles.Count > 100)
+            {
+                _s.SubmittedFiles.RemoveRange(0, _s.SubmittedFiles.Count - 100);
+            }
+
+            _s.ConfirmedDraft = draft;
+            _s.ConfirmedAnonymously = _arg == "a";
+            _s.Draft = null;
+            Reply(T("submit.received"), MainMenu());
+            return S.Joined;
+        }
+
+        private S CancelSubmission()
+        {
+            _s.Draft = null;
+            Reply(T("cancel.done"), MainMenu());
+            return S.Joined;
         }
 
         /// <summary>
@@ -551,6 +801,12 @@ public sealed class SupporterWorkflow(ILocalizer text, ICampaignCalendar calenda
                     break;
                 case S.ConfirmingForget:
                     AskForgetConfirmation();
+                    break;
+                case S.Submitting:
+                    AskForContent();
+                    break;
+                case S.ConfirmingSubmission when _s.Draft is not null:
+                    ShowSummary();
                     break;
                 default:
                     // Joined and opted out: the last reply already carries the menu when it needs one.

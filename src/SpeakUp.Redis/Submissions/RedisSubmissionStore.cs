@@ -1,0 +1,155 @@
+using System.Globalization;
+using SpeakUp.Core.Messaging;
+using SpeakUp.Core.Submissions;
+using StackExchange.Redis;
+
+namespace SpeakUp.Redis.Submissions;
+
+/// <summary>
+/// The review queue in Redis, every key under the <c>{submissions}</c> hash tag so each script touches one slot:
+/// <c>item:&lt;id&gt;</c> (hash: d = JSON, status, created, state, claimedBy, decidedBy, decidedAt, reason, url; <c>item:&lt;id&gt;:publishing</c> the publish lease),
+/// <c>pending</c> (zset id → created ms, the queue), <c>claims</c> (zset id → lease expiry ms), <c>files</c> (hash
+/// file_unique_id → id, so the same file is one submission) and <c>notified</c> (set while the queue is over the notice
+/// threshold). Each operation is one Lua script; item keys are built inside the scripts from the same tagged prefix.
+/// </summary>
+internal sealed class RedisSubmissionStore(IConnectionMultiplexer redis, RedisKeys keys) : ISubmissionStore
+{
+    private readonly string _root = keys.Prefix + "{submissions}:";
+
+    private RedisKey Item(string id) => _root + "item:" + id;
+
+    private RedisKey Pending => _root + "pending";
+
+    private RedisKey Claims => _root + "claims";
+
+    private RedisKey Files => _root + "files";
+
+    private RedisKey Notified => _root + "notified";
+
+    private string ItemPrefix => _root + "item:";
+
+    private IDatabase Db => redis.GetDatabase();
+
+    public async Task<AddOutcome> AddAsync(Submission submission, int notifyAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(submission);
+        var args = new List<RedisValue>
+        {
+            submission.Id,
+            SubmissionJson.Serialize(submission with { Status = SubmissionStatus.Pending }),
+            submission.CreatedAt.ToUnixTimeMilliseconds(),
+            notifyAt,
+            submission.StateCode ?? string.Empty,
+        };
+        args.AddRange(submission.Items.Select(i => i.Fingerprint).Where(f => f is not null).Distinct().Select(f => (RedisValue)f));
+        var result = (RedisResult[])(await RedisFailures.GuardAsync(
+            Db.ScriptEvaluateAsync(SubmissionScripts.Add, [Item(submission.Id), Pending, Claims, Files, Notified], [.. args]),
+            cancellationToken))!;
+        return new AddOutcome((long)result[0] == 1, (long)result[1], (long)result[2] == 1);
+    }
+
+    public async Task<Submission?> ClaimNextAsync(string moderatorId, DateTimeOffset now, TimeSpan lease, IReadOnlyCollection<string>? states, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(moderatorId);
+        if (states is { Count: 0 })
+        {
+            return null;
+        }
+
+        RedisValue[] args = [now.ToUnixTimeMilliseconds(), (long)lease.TotalMilliseconds, moderatorId, ItemPrefix, .. (states ?? []).Select(st => (RedisValue)st)];
+        var result = await RedisFailures.GuardAsync(Db.ScriptEvaluateAsync(SubmissionScripts.Claim, [Pending, Claims], args), cancellationToken);
+        if (result.IsNull)
+        {
+            return null;
+        }
+
+        var id = (string)result!;
+        return await GetAsync(id, cancellationToken);
+    }
+
+    private static readonly RedisValue[] ItemFields = ["d", "status", "decidedBy", "reason", "url"];
+
+    public async Task<Submission?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        var values = await RedisFailures.GuardAsync(Db.HashGetAsync(Item(id), ItemFields), cancellationToken);
+        if (values[0].IsNull)
+        {
+            return null;
+        }
+
+        var submission = SubmissionJson.Deserialize((byte[])values[0]!);
+        return submission with
+        {
+            Status = Enum.TryParse<SubmissionStatus>((string?)values[1], ignoreCase: true, out var status) ? status : SubmissionStatus.Pending,
+            DecidedBy = (string?)values[2],
+            Reason = values[3].IsNullOrEmpty ? null : (string?)values[3],
+            PostUrl = values[4].IsNullOrEmpty ? null : (string?)values[4],
+        };
+    }
+
+    public async Task<DecisionOutcome> DecideAsync(string id, string moderatorId, SubmissionStatus decision, string? reason, DateTimeOffset now, int notifyAt, CancellationToken cancellationToken)
+    {
+        if (decision is not (SubmissionStatus.Approved or SubmissionStatus.Rejected))
+        {
+            throw new ArgumentOutOfRangeException(nameof(decision), decision, "A decision approves or rejects.");
+        }
+
+        var result = (long)await RedisFailures.GuardAsync(
+            Db.ScriptEvaluateAsync(
+                SubmissionScripts.Decide,
+                [Item(id), Pending, Claims, Notified],
+                [id, moderatorId, now.ToUnixTimeMilliseconds(), decision.ToString().ToLowerInvariant(), reason ?? string.Empty, notifyAt]),
+            cancellationToken);
+        return result switch
+        {
+            1 => DecisionOutcome.Decided,
+            0 => DecisionOutcome.AlreadyDecided,
+            -1 => DecisionOutcome.ClaimedByOther,
+            _ => DecisionOutcome.NotFound,
+        };
+    }
+
+    public async Task<bool> ReleaseAsync(string id, string moderatorId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        (long)await RedisFailures.GuardAsync(
+            Db.ScriptEvaluateAsync(SubmissionScripts.Release, [Item(id), Pending, Claims], [id, moderatorId, now.ToUnixTimeMilliseconds()]),
+            cancellationToken) == 1;
+
+    public async Task<bool> TryStartPublishingAsync(string id, TimeSpan lease, CancellationToken cancellationToken) =>
+        (long)await RedisFailures.GuardAsync(
+            Db.ScriptEvaluateAsync(SubmissionScripts.StartPublishing, [Item(id), Item(id).Append(":publishing")], [(long)lease.TotalMilliseconds]),
+            cancellationToken) == 1;
+
+    public async Task<bool> MarkPublishedAsync(string id, string? postUrl, CancellationToken cancellationToken) =>
+        (long)await RedisFailures.GuardAsync(
+            Db.ScriptEvaluateAsync(SubmissionScripts.MarkPublished, [Item(id), Item(id).Append(":publishing")], [postUrl ?? string.Empty]),
+            cancellationToken) == 1;
+
+    public async Task<long> QueueLengthAsync(CancellationToken cancellationToken)
+    {
+        var tx = Db.CreateTransaction();
+        var pending = tx.SortedSetLengthAsync(Pending);
+        var claims = tx.SortedSetLengthAsync(Claims);
+        await RedisFailures.GuardAsync(tx.ExecuteAsync(), cancellationToken);
+        return await pending + await claims;
+    }
+}
+
+/// <summary>
+/// A sliding minute per chat: a sorted set of message times (<c>speakup:{tg:123}:flood</c>) and a flag set with the notice
+/// (<c>…:flood:notice</c>), both expiring after a quiet minute. One script per message.
+/// </summary>
+internal sealed class RedisFloodGate(IConnectionMultiplexer redis, RedisKeys keys) : IFloodGate
+{
+    private const long WindowMilliseconds = 60_000;
+
+    public async Task<FloodCheck> HitAsync(ChatKey chat, DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    {
+        RedisKey key = keys.Prefix + "{" + chat + "}:flood";
+        RedisKey notice = keys.Prefix + "{" + chat + "}:flood:notice";
+        var ms = now.ToUnixTimeMilliseconds();
+        var result = (RedisResult[])(await RedisFailures.GuardAsync(
+            redis.GetDatabase().ScriptEvaluateAsync(SubmissionScripts.Flood, [key, notice], [ms, WindowMilliseconds, limit, ms.ToString(CultureInfo.InvariantCulture) + ":" + Guid.NewGuid().ToString("N")]),
+            cancellationToken))!;
+        return new FloodCheck((long)result[0], (long)result[1] == 1);
+    }
+}
