@@ -94,6 +94,9 @@ public sealed class FakeTelegramServer : IAsyncDisposable
     /// <summary>Delay added to every send/edit answer, to model Telegram's latency in benchmarks.</summary>
     public TimeSpan ResponseDelay { get; set; }
 
+    /// <summary>Telegram's flood limits, when set: sends over them are answered 429 (see <see cref="FakeTelegramRateLimit"/>).</summary>
+    public FakeTelegramRateLimit? RateLimit { get; set; }
+
     /// <summary>Default wait of the WaitFor… methods.</summary>
     public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
@@ -485,6 +488,11 @@ public sealed class FakeTelegramServer : IAsyncDisposable
             call = new FakeApiCall(++_sequence, method, parameters, DateTimeOffset.UtcNow);
             _calls.Add(call);
             failure = TakeFailure(method, call.ChatId);
+        }
+
+        if (failure is null && RateLimit?.Check(method, call.ChatId, parameters["allow_paid_broadcast"]?.ToString() is "true" or "True", DateTimeOffset.UtcNow) is { } retryAfter)
+        {
+            failure = new Failure(FailureKind.ApiError, 429, FakeTelegramErrors.TooManyRequests(retryAfter), retryAfter, null, TimeSpan.Zero);
         }
 
         if (failure is { Kind: FailureKind.Delay } delay)

@@ -1,0 +1,389 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Options;
+using SpeakUp.Core.Campaigns;
+using SpeakUp.Core.Conversations;
+using SpeakUp.Core.Geography;
+using SpeakUp.Core.Localization;
+using SpeakUp.Core.Messaging;
+using SpeakUp.Core.Staff;
+
+namespace SpeakUp.Core.Broadcasts;
+
+public enum DraftStep
+{
+    Content,
+    Audience,
+    States,
+    Confirm,
+    Time,
+}
+
+/// <summary>A broadcast being composed in a chat. Lives in Redis for an hour.</summary>
+public sealed record BroadcastDraft
+{
+    [JsonConverter(typeof(JsonStringEnumConverter<DraftStep>))]
+    public DraftStep Step { get; init; }
+
+    public BroadcastContent Content { get; init; } = new();
+
+    public BroadcastAudience Audience { get; init; } = new();
+
+    public long Count { get; init; }
+
+    public bool BigConfirmed { get; init; }
+}
+
+/// <summary>Drafts per chat.</summary>
+public interface IBroadcastDraftStore
+{
+    Task<BroadcastDraft?> GetAsync(ChatKey chat, CancellationToken cancellationToken);
+
+    Task SaveAsync(ChatKey chat, BroadcastDraft draft, CancellationToken cancellationToken);
+
+    /// <summary>True when there was a draft: a redelivered "send" finds none and does nothing.</summary>
+    Task<bool> DeleteAsync(ChatKey chat, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Composing in the chat: <c>/broadcast</c> → content (text, or a photo or video with caption; "Button: label | url"
+/// lines become URL buttons) → audience → a preview exactly as supporters see it, with the count → send now, schedule,
+/// test to me, or cancel; a second confirmation above Broadcast:ConfirmAbove. <c>/broadcasts</c> lists recent jobs and
+/// <c>/cancel_broadcast &lt;id&gt;</c> stops one. Every step is authorized by the roles looked up on the server; button data
+/// only says which step, never who may do it.
+/// </summary>
+public sealed class BroadcastComposer(
+    IBroadcastDraftStore drafts,
+    BroadcastService broadcasts,
+    IEnumerable<IBroadcastChannel> channels,
+    IMessageSender sender,
+    ILocalizer text,
+    TodayClock clock,
+    IOptions<BroadcastOptions> options) : IInboundInterceptor
+{
+    public const string Prefix = "bc:";
+
+    public int Order => 40;
+
+    public async Task<bool> TryHandleAsync(InboundContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var inbound = context.Inbound;
+        var roles = context.Roles;
+        var mayBroadcast = roles.IsCentral || roles.CoordinatorStates.Count > 0;
+        if (!mayBroadcast)
+        {
+            // Supporters' /broadcast and forged bc: buttons fall through to the workflow ("unknown command", "stale button").
+            return false;
+        }
+
+        var lang = context.Language;
+        var chat = inbound.Chat;
+        if (inbound.Kind == InboundKind.Command)
+        {
+            switch (inbound.Command)
+            {
+                case "broadcast":
+                    await drafts.SaveAsync(chat, new BroadcastDraft { Step = DraftStep.Content }, cancellationToken);
+                    await SayAsync(chat, text.Format(lang, "broadcast.compose.ask_content"), [], cancellationToken);
+                    return true;
+                case "broadcasts":
+                    await ListAsync(chat, lang, cancellationToken);
+                    return true;
+                case "cancel_broadcast":
+                    await CancelJobAsync(chat, lang, roles, inbound.Argument, cancellationToken);
+                    return true;
+                case "cancel":
+                    if (await drafts.DeleteAsync(chat, cancellationToken))
+                    {
+                        await SayAsync(chat, text.Format(lang, "broadcast.compose.cancelled"), [], cancellationToken);
+                        return true;
+                    }
+
+                    return false;
+            }
+
+            return false;
+        }
+
+        var isOurButton = inbound.Kind == InboundKind.Button && inbound.ButtonData?.StartsWith(Prefix, StringComparison.Ordinal) == true;
+        if (inbound.Kind == InboundKind.Button && !isOurButton)
+        {
+            return false;
+        }
+
+        var draft = await drafts.GetAsync(chat, cancellationToken);
+        if (draft is null)
+        {
+            // A pressed button of a draft that was sent or cancelled already (or a redelivery): nothing to do.
+            return isOurButton;
+        }
+
+        if (isOurButton)
+        {
+            await ButtonAsync(context, draft, inbound.ButtonData![Prefix.Length..], cancellationToken);
+            return true;
+        }
+
+        switch (draft.Step)
+        {
+            case DraftStep.Content:
+                await ContentAsync(context, draft, cancellationToken);
+                return true;
+            case DraftStep.States when inbound.Kind == InboundKind.Text:
+                var codes = (inbound.Text ?? "").Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                var found = codes.Select(IndianStates.Find).ToList();
+                if (codes.Length == 0 || found.Any(s => s is null))
+                {
+                    var bad = string.Join(", ", codes.Where(c => IndianStates.Find(c) is null));
+                    await SayAsync(chat, text.Format(lang, "broadcast.compose.bad_states", ("states", bad)), [], cancellationToken);
+                    return true;
+                }
+
+                await PreviewAsync(context, draft with { Audience = new BroadcastAudience { States = [.. found.Select(s => s!.Code).Distinct()] } }, cancellationToken);
+                return true;
+            case DraftStep.Time when inbound.Kind == InboundKind.Text:
+                await ScheduleAsync(context, draft, inbound.Text ?? "", cancellationToken);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private async Task ContentAsync(InboundContext context, BroadcastDraft draft, CancellationToken cancellationToken)
+    {
+        var inbound = context.Inbound;
+        var raw = inbound.Kind == InboundKind.Media ? inbound.Media?.Caption ?? "" : inbound.Text ?? "";
+        var lines = raw.Split('\n');
+        var buttons = new List<BroadcastButton>();
+        var body = new List<string>();
+        foreach (var line in lines)
+        {
+            var trimmed = line.Trim();
+            var bar = trimmed.IndexOf('|', StringComparison.Ordinal);
+            if (trimmed.StartsWith("Button:", StringComparison.OrdinalIgnoreCase) && bar > 0)
+            {
+                buttons.Add(new BroadcastButton(trimmed[7..bar].Trim(), trimmed[(bar + 1)..].Trim()));
+            }
+            else
+            {
+                body.Add(line);
+            }
+        }
+
+        var media = inbound.Media?.Kind switch
+        {
+            MediaKind.Photo => BroadcastMedia.Photo,
+            MediaKind.Video => BroadcastMedia.Video,
+            _ => BroadcastMedia.None,
+        };
+        var content = new BroadcastContent
+        {
+            Text = string.Join('\n', body).Trim(),
+            Media = media,
+            MediaFile = media == BroadcastMedia.None ? null : inbound.Media?.FileId,
+            Buttons = buttons,
+        };
+        if (inbound.Kind == InboundKind.Media && media == BroadcastMedia.None)
+        {
+            await SayAsync(inbound.Chat, text.Format(context.Language, "broadcast.compose.bad_content", ("error", "only a photo or a video")), [], cancellationToken);
+            return;
+        }
+
+        if (content.Validate() is { } error)
+        {
+            await SayAsync(inbound.Chat, text.Format(context.Language, "broadcast.compose.bad_content", ("error", error)), [], cancellationToken);
+            return;
+        }
+
+        await drafts.SaveAsync(inbound.Chat, draft with { Step = DraftStep.Audience, Content = content }, cancellationToken);
+        string P(string key) => text.Plain(context.Language, key);
+        IReadOnlyList<IReadOnlyList<Button>> choices = context.Roles.IsCentral
+            ? [[Button.Callback(P("broadcast.compose.audience_all"), Prefix + "all")],
+               [Button.Callback(P("broadcast.compose.audience_states"), Prefix + "st")],
+               [.. text.Languages.Select(l => Button.Callback(P("broadcast.compose.audience_language") + ": " + text.Plain(l, "language.name"), Prefix + "l:" + l))],
+               [Button.Callback(P("broadcast.compose.cancel"), Prefix + "x")]]
+            : [[Button.Callback(P("broadcast.compose.audience_all"), Prefix + "all")],
+               [Button.Callback(P("broadcast.compose.audience_states"), Prefix + "st")],
+               [Button.Callback(P("broadcast.compose.cancel"), Prefix + "x")]];
+        await SayAsync(inbound.Chat, text.Format(context.Language, "broadcast.compose.ask_audience"), choices, cancellationToken);
+    }
+
+    private async Task ButtonAsync(InboundContext context, BroadcastDraft draft, string action, CancellationToken cancellationToken)
+    {
+        var chat = context.Inbound.Chat;
+        var lang = context.Language;
+        switch (action)
+        {
+            case "all" when draft.Step == DraftStep.Audience:
+                // A coordinator's "everyone" is everyone in their states.
+                var all = context.Roles.IsCentral ? new BroadcastAudience() : new BroadcastAudience { States = context.Roles.CoordinatorStates };
+                await PreviewAsync(context, draft with { Audience = all }, cancellationToken);
+                break;
+            case "st" when draft.Step == DraftStep.Audience:
+                await drafts.SaveAsync(chat, draft with { Step = DraftStep.States }, cancellationToken);
+                await SayAsync(chat, text.Format(lang, "broadcast.compose.ask_states"), [], cancellationToken);
+                break;
+            case ['l', ':', ..] when draft.Step == DraftStep.Audience && context.Roles.IsCentral && text.Supports(action[2..]):
+                await PreviewAsync(context, draft with { Audience = new BroadcastAudience { Languages = [action[2..]] } }, cancellationToken);
+                break;
+            case "test" when draft.Step == DraftStep.Confirm:
+                if (channels.FirstOrDefault(c => c.Channel == chat.Channel) is { } channel)
+                {
+                    await channel.SendAsync(chat, BroadcastRenderer.Message(draft.Content), cancellationToken);
+                }
+
+                await SayAsync(chat, text.Format(lang, "broadcast.compose.test_sent"), Controls(lang, draft), cancellationToken);
+                break;
+            case "now" or "yes" when draft.Step == DraftStep.Confirm:
+                if (draft.Count > options.Value.ConfirmAbove && action != "yes")
+                {
+                    await SayAsync(
+                        chat,
+                        text.Format(lang, "broadcast.compose.confirm_big", ("count", draft.Count.ToString("N0", CultureInfo.InvariantCulture))),
+                        [[Button.Callback(text.Plain(lang, "broadcast.compose.confirm_yes"), Prefix + "yes"), Button.Callback(text.Plain(lang, "broadcast.compose.cancel"), Prefix + "x")]],
+                        cancellationToken);
+                    break;
+                }
+
+                await CreateAsync(context, draft, null, cancellationToken);
+                break;
+            case "sched" when draft.Step == DraftStep.Confirm:
+                await drafts.SaveAsync(chat, draft with { Step = DraftStep.Time }, cancellationToken);
+                await SayAsync(chat, text.Format(lang, "broadcast.compose.ask_time", ("zone", clock.Zone.Id)), [], cancellationToken);
+                break;
+            case "x":
+                await drafts.DeleteAsync(chat, cancellationToken);
+                await SayAsync(chat, text.Format(lang, "broadcast.compose.cancelled"), [], cancellationToken);
+                break;
+            default:
+                break;
+        }
+    }
+
+    private async Task PreviewAsync(InboundContext context, BroadcastDraft draft, CancellationToken cancellationToken)
+    {
+        var chat = context.Inbound.Chat;
+        var lang = context.Language;
+        if (!context.Roles.CanBroadcastTo(draft.Audience.States))
+        {
+            await SayAsync(chat, text.Format(lang, "broadcast.compose.not_allowed"), [], cancellationToken);
+            return;
+        }
+
+        var count = await broadcasts.CountAsync(draft.Audience, cancellationToken);
+        draft = draft with { Step = DraftStep.Confirm, Count = count };
+        await drafts.SaveAsync(chat, draft, cancellationToken);
+        if (channels.FirstOrDefault(c => c.Channel == chat.Channel) is { } channel)
+        {
+            await channel.SendAsync(chat, BroadcastRenderer.Message(draft.Content), cancellationToken);
+        }
+
+        await SayAsync(chat, text.Format(lang, "broadcast.compose.preview", ("count", count.ToString("N0", CultureInfo.InvariantCulture))), Controls(lang, draft), cancellationToken);
+    }
+
+    private IReadOnlyList<IReadOnlyList<Button>> Controls(string lang, BroadcastDraft draft)
+    {
+        _ = draft;
+        string P(string key) => text.Plain(lang, key);
+        return
+        [
+            [Button.Callback(P("broadcast.compose.send_now"), Prefix + "now"), Button.Callback(P("broadcast.compose.schedule"), Prefix + "sched")],
+            [Button.Callback(P("broadcast.compose.test"), Prefix + "test"), Button.Callback(P("broadcast.compose.cancel"), Prefix + "x")],
+        ];
+    }
+
+    private async Task ScheduleAsync(InboundContext context, BroadcastDraft draft, string when, CancellationToken cancellationToken)
+    {
+        var chat = context.Inbound.Chat;
+        if (!DateTime.TryParseExact(when.Trim(), "yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
+        {
+            await SayAsync(chat, text.Format(context.Language, "broadcast.compose.bad_time"), [], cancellationToken);
+            return;
+        }
+
+        var at = new DateTimeOffset(local, clock.Zone.GetUtcOffset(local));
+        if (at <= clock.UtcNow)
+        {
+            await SayAsync(chat, text.Format(context.Language, "broadcast.compose.bad_time"), [], cancellationToken);
+            return;
+        }
+
+        await CreateAsync(context, draft, at, cancellationToken);
+        await SayAsync(chat, text.Format(context.Language, "broadcast.compose.scheduled", ("time", local.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture))), [], cancellationToken);
+    }
+
+    private async Task CreateAsync(InboundContext context, BroadcastDraft draft, DateTimeOffset? at, CancellationToken cancellationToken)
+    {
+        var inbound = context.Inbound;
+        if (!await drafts.DeleteAsync(inbound.Chat, cancellationToken))
+        {
+            return;
+        }
+
+        var definition = new BroadcastDefinition
+        {
+            Kind = BroadcastKind.Message,
+            Content = draft.Content,
+            Audience = draft.Audience,
+            CreatedBy = $"{inbound.Chat.Channel}:{inbound.UserId}",
+            ProgressChat = inbound.Chat.ToString(),
+            ProgressMessageId = at is null ? inbound.SourceMessageId : null,
+            ProgressLanguage = context.Language,
+        };
+        var result = await broadcasts.CreateAsync(definition, at, context.Roles, cancellationToken);
+        if (result.Job is null)
+        {
+            var key = result.Forbidden ? "broadcast.compose.not_allowed" : "broadcast.compose.bad_content";
+            await SayAsync(inbound.Chat, text.Format(context.Language, key, ("error", result.Error ?? "")), [], cancellationToken);
+        }
+        else if (at is null)
+        {
+            var body = BroadcastProgress.Format(text, context.Language, result.Job, options.Value.MaxPerSecond * options.Value.PacingFactor);
+            await sender.SendAsync(new OutboundMessage(inbound.Chat, body) { ReplacesMessageId = inbound.SourceMessageId }, cancellationToken);
+        }
+    }
+
+    private async Task ListAsync(ChatKey chat, string lang, CancellationToken cancellationToken)
+    {
+        var jobs = await broadcasts.ListAsync(10, cancellationToken);
+        var b = new MessageText.Builder();
+        if (jobs.Count == 0)
+        {
+            b.Append(text.Format(lang, "broadcast.list.none"));
+        }
+
+        foreach (var job in jobs)
+        {
+            if (b.Count > 0)
+            {
+                b.Line();
+            }
+
+            b.Append(text.Format(
+                lang,
+                "broadcast.list.item",
+                ("id", job.Id),
+                ("status", job.Status.ToString()),
+                ("sent", job.Sent.ToString("N0", CultureInfo.InvariantCulture)),
+                ("total", job.Total.ToString("N0", CultureInfo.InvariantCulture))));
+        }
+
+        await SayAsync(chat, b.Build(), [], cancellationToken);
+    }
+
+    private async Task CancelJobAsync(ChatKey chat, string lang, UserRoles roles, string? id, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            await SayAsync(chat, text.Format(lang, "broadcast.cancel.usage"), [], cancellationToken);
+            return;
+        }
+
+        var cancelled = await broadcasts.CancelAsync(id.Trim(), chat.ToString(), roles, cancellationToken);
+        await SayAsync(chat, text.Format(lang, cancelled == true ? "broadcast.cancel.done" : "broadcast.cancel.not_found", ("id", id.Trim())), [], cancellationToken);
+    }
+
+    private Task<SendResult> SayAsync(ChatKey chat, MessageText message, IReadOnlyList<IReadOnlyList<Button>> buttons, CancellationToken cancellationToken) =>
+        sender.SendAsync(new OutboundMessage(chat, message) { Buttons = buttons }, cancellationToken);
+}
