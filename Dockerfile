@@ -6,6 +6,10 @@ RUN dotnet publish src/BotHost -c Release -o /app
 
 # Run: ASP.NET Core runtime only, as the image's non-root "app" user.
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
+# fonts-noto-core: Noto Sans Devanagari, so the /stats chart draws Hindi labels (Charts:FontPath finds it).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-noto-core \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app .
 RUN mkdir -p /data && chown "$APP_UID" /data

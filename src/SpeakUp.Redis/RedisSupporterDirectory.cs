@@ -8,7 +8,7 @@ namespace SpeakUp.Redis;
 /// Only joined supporters are indexed: onboarding sessions expire, and an index entry has no expiry to follow them.
 /// A move is one MULTI/EXEC of the differences; all index keys share the <c>{supporters}</c> hash tag.
 /// </summary>
-internal sealed class RedisSupporterDirectory(IConnectionMultiplexer redis, RedisKeys keys) : ISupporterDirectory
+internal sealed class RedisSupporterDirectory(IConnectionMultiplexer redis, RedisKeys keys, Admin.RedisReferrals? referrals = null) : ISupporterDirectory
 {
     public async Task ApplyAsync(SupporterSnapshot? before, SupporterSnapshot? after, CancellationToken cancellationToken)
     {
@@ -46,13 +46,21 @@ internal sealed class RedisSupporterDirectory(IConnectionMultiplexer redis, Redi
             queued.Add(score is { } joinedAt ? transaction.SortedSetAddAsync(key, member, joinedAt) : transaction.SetAddAsync(key, member));
         }
 
-        if (queued.Count == 0)
+        if (queued.Count > 0)
         {
-            return;
+            await RedisFailures.GuardAsync(transaction.ExecuteAsync(), cancellationToken);
+            await Task.WhenAll(queued);
         }
 
-        await RedisFailures.GuardAsync(transaction.ExecuteAsync(), cancellationToken);
-        await Task.WhenAll(queued);
+        // A join through someone's r_<code> link credits them, once (the script remembers who was credited).
+        if (referrals is not null && before is not { Joined: true } && after is { Joined: true, Referrer: { Length: > 0 } code })
+        {
+            await referrals.CreditAsync(after.Chat, code, cancellationToken);
+        }
+        else if (referrals is not null && before is { Joined: true } && after is null)
+        {
+            await referrals.ForgetAsync(before.Chat, cancellationToken);
+        }
     }
 
     public async Task<SupporterCounts> CountAsync(CancellationToken cancellationToken)
