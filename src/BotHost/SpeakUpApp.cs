@@ -4,6 +4,9 @@ using SpeakUp.Core;
 using SpeakUp.Core.Campaigns;
 using SpeakUp.Core.Localization;
 using SpeakUp.Redis;
+using SpeakUp.Redis.Admin;
+using SpeakUp.Charts;
+using SpeakUp.Core.Admin;
 using SpeakUp.Telegram;
 using SpeakUp.Web;
 
@@ -49,14 +52,21 @@ public static class SpeakUpApp
             .AddRedisStorage(builder.Configuration)
             .AddTelegramChannel(builder.Configuration)
             .AddWebChannel(builder.Configuration)
-            .AddAdminApi(builder.Configuration);
+            .AddAdminApi(builder.Configuration)
+            .AddRedisAdmin()
+            .AddSpeakUpAdmin()
+            .AddSpeakUpCharts(builder.Configuration);
 
+        SpeakUp.Redis.Submissions.RedisSubmissionServiceCollectionExtensions.AddRedisSubmissions(builder.Services, builder.Configuration);
+        SpeakUp.Redis.Broadcasts.BroadcastServiceCollectionExtensions.AddBroadcasts(builder.Services, builder.Configuration);
         var app = builder.Build();
         ValidateAtStart(app.Services);
         app.MapHealth();
         app.MapTelegramWebhook();
         app.MapWebChat();
         var admin = app.MapAdminApi();
+        admin.MapBroadcastEndpoints();
+        admin.MapExportEndpoints();
         admin.MapGet("/audit", async (SpeakUp.Core.Staff.IAuditLog audit, int? count, CancellationToken ct) => Results.Json(await audit.RecentAsync(Math.Clamp(count ?? 100, 1, 1000), ct)));
         return app;
     }

@@ -59,6 +59,9 @@ public static class TelegramServiceCollectionExtensions
             return new TelegramBotClient(clientOptions, http);
         });
         services.AddSingleton<IChannelSender, TelegramSender>();
+        services.AddSingleton<SpeakUp.Core.Broadcasts.IBroadcastChannel, TelegramBroadcastSender>();
+        services.AddSingleton<SpeakUp.Core.Submissions.IChannelPublisher, TelegramPublisher>();
+        services.AddSingleton<SpeakUp.Core.Admin.IFileSender, TelegramFileSender>().AddSingleton<SpeakUp.Core.Admin.IBotLinks, TelegramBotLinks>();
         services.TryAddSingleton<TelegramUpdateHandler>();
         services.TryAddSingleton<TelegramCommandsPublisher>();
         if (settings.Mode == TelegramMode.Webhook)
