@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Reflection;
+using StackExchange.Redis;
+
+namespace SpeakUp.Bench;
+
+/// <summary>
+/// The host's Redis traffic without the host: per update one HMGET of the session and one compare-and-set save with the
+/// real SaveSession.lua (read from the repo), plus a MULTI/EXEC of the supporter indexes on the join step; each worker
+/// plays one chat at a time, in order, like the dispatcher. Shows what Redis and StackExchange.Redis cost alone.
+/// </summary>
+internal static class RedisOnlyLoad
+{
+    public static async Task<(int Updates, TimeSpan Wall, List<double> LatenciesMs)> RunAsync(
+        string connectionString, int supporters, int updatesPerSupporter, int concurrency, int payloadBytes, TimeSpan timeout)
+    {
+        var script = await File.ReadAllTextAsync(Path.Combine(RepoRoot, "src", "SpeakUp.Redis", "Scripts", "SaveSession.lua"));
+        var options = ConfigurationOptions.Parse(connectionString);
+        options.ClientName = "speakup-bench-redis-only";
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(options);
+        var db = redis.GetDatabase();
+        var prefix = $"bench:{Guid.NewGuid():N}:";
+        var payload = new string('x', payloadBytes);
+        RedisValue[] fields = ["v", "d"];
+        var latencies = new List<double>(supporters * updatesPerSupporter);
+        var next = -1;
+        using var deadline = new CancellationTokenSource(timeout);
+
+        async Task WorkerAsync()
+        {
+            var mine = new List<double>();
+            int chat;
+            while ((chat = Interlocked.Increment(ref next)) < supporters && !deadline.IsCancellationRequested)
+            {
+                RedisKey key = $"{prefix}{{tg:{chat}}}:session";
+                for (var step = 0; step < updatesPerSupporter; step++)
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    var values = await db.HashGetAsync(key, fields);
+                    var version = values[0].IsNull ? 0 : (long)values[0];
+                    await db.ScriptEvaluateAsync(script, [key], [version, payload, step < 5 ? 2_592_000_000L : 0L]);
+                    if (step == 5)
+                    {
+                        // The join: the index moves of RedisSupporterDirectory, one transaction.
+                        var member = "tg:" + chat;
+                        var transaction = db.CreateTransaction();
+                        var queued = new[]
+                        {
+                            transaction.SortedSetAddAsync(prefix + "{supporters}:joined", member, 1),
+                            transaction.SetAddAsync(prefix + "{supporters}:prompts", member),
+                            transaction.SetAddAsync(prefix + "{supporters}:state:RJ", member),
+                            transaction.SetAddAsync(prefix + "{supporters}:lang:hi", member),
+                        };
+                        await transaction.ExecuteAsync();
+                        await Task.WhenAll(queued);
+                    }
+
+                    mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                }
+            }
+
+            lock (latencies)
+            {
+                latencies.AddRange(mine);
+            }
+        }
+
+        var wall = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(WorkerAsync)));
+        return (latencies.Count, wall.Elapsed, latencies);
+    }
+
+    private static string RepoRoot { get; } =
+        typeof(RedisOnlyLoad).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!;
+}
