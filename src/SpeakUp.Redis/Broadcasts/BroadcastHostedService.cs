@@ -136,17 +136,20 @@ internal sealed partial class RateSharingMessageSender(IMessageSender inner, IBr
     public async Task<SendResult> SendAsync(OutboundMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
+
+        // A reply never waits on the rate bookkeeping: the debit runs alongside the send, not before it.
+        var debit = store.DebitInteractiveAsync(message.Chat, cancellationToken);
+        var result = await inner.SendAsync(message, cancellationToken);
         try
         {
-            await store.DebitInteractiveAsync(message.Chat, cancellationToken);
+            await debit;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // A reply never waits on the rate bookkeeping.
             LogDebitFailed(logger, ex);
         }
 
-        return await inner.SendAsync(message, cancellationToken);
+        return result;
     }
 
     [LoggerMessage(EventId = 512, EventName = "RateDebitFailed", Level = LogLevel.Debug, Message = "Could not record an interactive send in the shared rate")]
