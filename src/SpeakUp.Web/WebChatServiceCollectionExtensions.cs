@@ -65,14 +65,6 @@ public static class WebChatServiceCollectionExtensions
         return services;
     }
 
-    /// <inheritdoc cref="AddWebChannel(IServiceCollection, IConfiguration)"/>
-    public static IHostApplicationBuilder AddWebChannel(this IHostApplicationBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddWebChannel(builder.Configuration);
-        return builder;
-    }
-
     /// <summary>
     /// Maps the chat: <c>GET /</c> and <c>/chat</c> (the page), <c>/chat/chat.js</c>, <c>/chat/chat.css</c>, <c>/widget.js</c>,
     /// <c>GET /chat/session</c>, <c>/chat/history</c>, <c>/chat/events</c> (SSE), <c>POST /chat/messages</c>,
