@@ -37,6 +37,9 @@ internal static partial class Log
     [LoggerMessage(204, LogLevel.Information, "Web chat {ChatId} uploaded a {Kind} of {Bytes} bytes", EventName = "MediaStored")]
     public static partial void MediaStored(ILogger logger, string chatId, string kind, long bytes);
 
+    [LoggerMessage(206, LogLevel.Information, "Deleted {Count} upload(s) of web chat {ChatId} at their request", EventName = "UploadsErased")]
+    public static partial void UploadsErased(ILogger logger, string chatId, int count);
+
     [LoggerMessage(205, LogLevel.Debug, "Web chat {ChatId} acts as user {UserId} (simulator)", EventName = "ActingAs")]
     public static partial void ActingAs(ILogger logger, string chatId, string userId);
 

@@ -395,8 +395,9 @@ internal sealed partial class WebChatHandlers(
             return;
         }
 
-        // Named by chat and delivery id, so a retried upload overwrites itself instead of piling up.
-        var relative = Path.Combine(time.GetUtcNow().ToString("yyyy-MM", CultureInfo.InvariantCulture), caller.Chat.ChatId + "-" + deliveryId + type.Extension);
+        // One folder per chat (so /forgetme can delete them all without guessing from names), named by delivery id, so a
+        // retried upload overwrites itself instead of piling up.
+        var relative = Path.Combine(time.GetUtcNow().ToString("yyyy-MM", CultureInfo.InvariantCulture), caller.Chat.ChatId, deliveryId + type.Extension);
         string hash;
         try
         {
@@ -436,9 +437,7 @@ internal sealed partial class WebChatHandlers(
     }
 
     /// <summary>Where uploads go: Web:UploadDir, else uploads/ in Redis:EmbeddedDataDir; relative to the content root.</summary>
-    internal string UploadRoot => Path.GetFullPath(Path.Combine(
-        environment.ContentRootPath,
-        string.IsNullOrWhiteSpace(options.UploadDir) ? Path.Combine(redisOptions.Value.EmbeddedDataDir, "uploads") : options.UploadDir));
+    internal string UploadRoot => WebUploads.Root(environment, options, redisOptions.Value);
 
     /// <summary>Rate limit, record what the supporter sent, hand the event to the core, answer with the chat's language.</summary>
     private async Task HandleAsync(HttpContext context, WebCaller caller, string language, InboundEvent inbound, WebEntry? supporterEntry, bool rateCounted = false)

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SpeakUp.Core.Messaging;
+using SpeakUp.Core.Sessions;
 using SpeakUp.Redis;
 
 namespace SpeakUp.Web;
@@ -62,6 +63,7 @@ public static class WebChatServiceCollectionExtensions
         services.TryAddSingleton<WebAssets>();
         services.TryAddSingleton<WebChatHandlers>();
         services.AddSingleton<IChannelSender, WebChatSender>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISupporterDataEraser, WebUploadEraser>());
         return services;
     }
 

@@ -53,7 +53,21 @@ public interface ISubmissionStore
     Task<bool> MarkPublishedAsync(string id, string? postUrl, CancellationToken cancellationToken);
 
     Task<long> QueueLengthAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes every submission of <paramref name="author"/>, whatever its status, from the queue, the claims and the
+    /// records, in one step (/forgetme). The decision counters keep counting them; a channel post stays where it is.
+    /// A moderator holding one of the items is told it is gone on their next tap. Returns how many were deleted; a repeat
+    /// deletes nothing more.
+    /// </summary>
+    Task<long> ForgetAuthorAsync(ChatKey author, int notifyAt, CancellationToken cancellationToken);
+
+    /// <summary>How many submissions were ever approved and rejected: counters, so they survive the records' deletion.</summary>
+    Task<SubmissionCounts> CountsAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>Decisions ever taken, counted as they happen.</summary>
+public readonly record struct SubmissionCounts(long Approved, long Rejected);
 
 /// <summary>What the flood gate said about one inbound message.</summary>
 /// <param name="Count">Messages from the chat in the last minute, this one included.</param>

@@ -91,9 +91,12 @@ internal sealed partial class ReviewInterceptor(
     /// <summary>Moderators and admins review everything; a state coordinator reviews the items of their states.</summary>
     private static bool MayReview(UserRoles roles) => roles.CanReview() || roles.CoordinatorStates.Count > 0;
 
-    /// <summary>Checked on every press, against the stored item: button data never says whose state an item is.</summary>
+    /// <summary>
+    /// Checked on every press, against the stored item: button data never says whose state an item is. An item that is gone
+    /// (its author sent /forgetme) reveals nothing, so the press goes on to answer that it is no longer available.
+    /// </summary>
     private async Task<bool> MayReviewItemAsync(UserRoles roles, string id, CancellationToken cancellationToken) =>
-        roles.CanReview() || (await store.GetAsync(id, cancellationToken) is { } item && roles.CanReview(item.StateCode));
+        roles.CanReview() || await store.GetAsync(id, cancellationToken) is not { } item || roles.CanReview(item.StateCode);
 
     /// <summary>The states a reviewer's queue is limited to; null = all.</summary>
     private static IReadOnlyCollection<string>? StatesOf(UserRoles roles) => roles.CanReview() ? null : roles.CoordinatorStates;
@@ -153,6 +156,12 @@ internal sealed partial class ReviewInterceptor(
 
     private async Task AskReasonAsync(InboundContext context, string id, CancellationToken cancellationToken)
     {
+        if (await store.GetAsync(id, cancellationToken) is null)
+        {
+            await ReplyGoneAsync(context, cancellationToken);
+            return;
+        }
+
         var lang = LanguageOf(context);
         var rows = Enumerable.Range(1, ReasonCount)
             .Select(n => (IReadOnlyList<Button>)[Button.Callback(text.Plain(lang, "review.reason." + n.ToString(CultureInfo.InvariantCulture)), $"{Prefix}:x:{id}:{n}")])
@@ -191,18 +200,24 @@ internal sealed partial class ReviewInterceptor(
                 await ReplyAsync(context, Say(context, "review.claimed_by_other"), cancellationToken, next);
                 return;
             case DecisionOutcome.NotFound:
+                await ReplyGoneAsync(context, cancellationToken);
                 return;
         }
 
         var action = decision == SubmissionStatus.Approved ? "review.approve" : "review.reject";
         await audit.RecordAsync(new AuditEntry(clock.UtcNow, context.Inbound.Chat.Channel, moderator, action, id, reason), cancellationToken);
         LogDecided(logger, id, decision, moderator);
-        if (decision == SubmissionStatus.Rejected && await store.GetAsync(id, cancellationToken) is { } item)
+        if (decision == SubmissionStatus.Rejected)
         {
+            // Null when the supporter was forgotten right after the decision: then there is no one to tell.
+            if (await store.GetAsync(id, cancellationToken) is { } item)
+            {
+                var supporterLang = text.Supports(item.Language) ? item.Language : text.DefaultLanguage;
+                var why = text.Plain(supporterLang, "review.reason." + reason);
+                await sender.SendAsync(new OutboundMessage(item.ChatKey, text.Format(supporterLang, "submit.rejected", ("reason", why))), cancellationToken);
+            }
+
             var lang = LanguageOf(context);
-            var supporterLang = text.Supports(item.Language) ? item.Language : text.DefaultLanguage;
-            var why = text.Plain(supporterLang, "review.reason." + reason);
-            await sender.SendAsync(new OutboundMessage(item.ChatKey, text.Format(supporterLang, "submit.rejected", ("reason", why))), cancellationToken);
             await ReplyAsync(context, text.Format(lang, "review.rejected", ("reason", text.Plain(lang, "review.reason." + reason))), cancellationToken, next);
         }
         else if (decision == SubmissionStatus.Approved && await store.TryStartPublishingAsync(id, PublishLease, cancellationToken))
@@ -216,6 +231,7 @@ internal sealed partial class ReviewInterceptor(
         var item = await store.GetAsync(id, cancellationToken);
         if (item is null)
         {
+            await ReplyGoneAsync(context, cancellationToken);
             return;
         }
 
@@ -258,6 +274,10 @@ internal sealed partial class ReviewInterceptor(
     private string LanguageOf(InboundContext context) => text.Supports(context.Language) ? context.Language : text.DefaultLanguage;
 
     private MessageText Say(InboundContext context, string key) => text.Format(LanguageOf(context), key);
+
+    /// <summary>The item was deleted (its author sent /forgetme): say so, and offer the next one.</summary>
+    private Task<SendResult> ReplyGoneAsync(InboundContext context, CancellationToken cancellationToken) =>
+        ReplyAsync(context, Say(context, "review.gone"), cancellationToken, [[Button.Callback(text.Plain(LanguageOf(context), "review.next"), Prefix + ":n")]]);
 
     private Task<SendResult> ReplyAsync(InboundContext context, MessageText message, CancellationToken cancellationToken, IReadOnlyList<IReadOnlyList<Button>>? buttons = null) =>
         sender.SendAsync(new OutboundMessage(context.Inbound.Chat, message) { Buttons = buttons ?? [] }, cancellationToken);

@@ -2,13 +2,15 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SpeakUp.Core.Conversations;
+using SpeakUp.Core.Sessions;
 
 namespace SpeakUp.Core.Submissions;
 
 public static class SubmissionServiceCollectionExtensions
 {
     /// <summary>
-    /// Submissions and review: options (validated at start), the flood limit, the confirmation step and /review.
+    /// Submissions and review: options (validated at start), the flood limit, the confirmation step, /review, and the
+    /// eraser that deletes a supporter's submissions when they send /forgetme.
     /// Needs an <see cref="ISubmissionStore"/> and an <see cref="IFloodGate"/> (Redis), and uses the channel's
     /// <see cref="IChannelPublisher"/> when one is registered before this call (Telegram), else approvals are not posted.
     /// </summary>
@@ -22,6 +24,7 @@ public static class SubmissionServiceCollectionExtensions
         services.AddSingleton<IInboundInterceptor, FloodInterceptor>();
         services.AddSingleton<IInboundInterceptor, ReviewInterceptor>();
         services.AddSingleton<IInboundInterceptor, SubmissionConfirmInterceptor>();
+        services.AddSingleton<ISupporterDataEraser, SubmissionEraser>();
         return services;
     }
 }

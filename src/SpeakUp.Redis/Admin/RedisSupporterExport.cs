@@ -2,13 +2,15 @@ using System.Runtime.CompilerServices;
 using SpeakUp.Core.Admin;
 using SpeakUp.Core.Messaging;
 using SpeakUp.Core.Sessions;
+using SpeakUp.Redis.Submissions;
 using StackExchange.Redis;
 
 namespace SpeakUp.Redis.Admin;
 
 /// <summary>
 /// Walks the supporter indexes with ZSCAN/SSCAN (the whole country, or each state's set) and loads sessions a page at a
-/// time (pipelined), so an export of any size holds one page in memory.
+/// time (pipelined), so an export of any size holds one page in memory. The submissions column is the SCARD of each
+/// supporter's author index in the review queue, sent in the same page as one pipelined batch.
 /// </summary>
 internal sealed class RedisSupporterExport(IConnectionMultiplexer redis, RedisKeys keys, ISessionStore sessions) : ISupporterExportSource
 {
@@ -65,9 +67,14 @@ internal sealed class RedisSupporterExport(IConnectionMultiplexer redis, RedisKe
 
     private async Task<IEnumerable<SupporterRow>> LoadAsync(List<ChatKey> page, CancellationToken cancellationToken)
     {
-        var loaded = await Task.WhenAll(page.Select(chat => sessions.LoadAsync(chat, cancellationToken)));
-        return loaded
-            .Where(s => s is { IsJoined: true })
-            .Select(s => new SupporterRow(s!.Chat.ToString(), s.FirstName, s.Language, s.StateCode, s.JoinedAt, s.Snapshot().ReceivesPrompts, s.Referrer, null));
+        var batch = redis.GetDatabase().CreateBatch();
+        var submitted = page.Select(chat => batch.SetLengthAsync(RedisSubmissionStore.AuthorKey(keys, chat.ToString()))).ToArray();
+        batch.Execute();
+        var loads = Task.WhenAll(page.Select(chat => sessions.LoadAsync(chat, cancellationToken)));
+        await Task.WhenAll(loads, RedisFailures.GuardAsync(Task.WhenAll(submitted), cancellationToken));
+        return (await loads)
+            .Select((s, i) => (Session: s, Submitted: submitted[i].Result))
+            .Where(r => r.Session is { IsJoined: true })
+            .Select(r => new SupporterRow(r.Session!.Chat.ToString(), r.Session.FirstName, r.Session.Language, r.Session.StateCode, r.Session.JoinedAt, r.Session.Snapshot().ReceivesPrompts, r.Session.Referrer, r.Submitted));
     }
 }

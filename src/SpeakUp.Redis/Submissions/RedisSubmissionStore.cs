@@ -7,10 +7,12 @@ namespace SpeakUp.Redis.Submissions;
 
 /// <summary>
 /// The review queue in Redis, every key under the <c>{submissions}</c> hash tag so each script touches one slot:
-/// <c>item:&lt;id&gt;</c> (hash: d = JSON, status, created, state, claimedBy, decidedBy, decidedAt, reason, url; <c>item:&lt;id&gt;:publishing</c> the publish lease),
+/// <c>item:&lt;id&gt;</c> (hash: d = JSON, status, created, state, fp = its fingerprints, claimedBy, decidedBy, decidedAt, reason, url; <c>item:&lt;id&gt;:publishing</c> the publish lease),
 /// <c>pending</c> (zset id → created ms, the queue), <c>claims</c> (zset id → lease expiry ms), <c>files</c> (hash
-/// file_unique_id → id, so the same file is one submission) and <c>notified</c> (set while the queue is over the notice
-/// threshold). Each operation is one Lua script; item keys are built inside the scripts from the same tagged prefix.
+/// file_unique_id → id, so the same file is one submission), <c>notified</c> (set while the queue is over the notice
+/// threshold), <c>author:&lt;chat&gt;</c> (set of one supporter's item ids: /forgetme and the export's per-supporter count
+/// without a scan) and <c>counts</c> (hash approved / rejected → decisions ever taken). Each operation is one Lua script
+/// (Scripts/Submission*.lua); item keys are built inside the scripts from the same tagged prefix.
 /// </summary>
 internal sealed class RedisSubmissionStore(IConnectionMultiplexer redis, RedisKeys keys) : ISubmissionStore
 {
@@ -26,7 +28,15 @@ internal sealed class RedisSubmissionStore(IConnectionMultiplexer redis, RedisKe
 
     private RedisKey Notified => _root + "notified";
 
+    private RedisKey Counts => _root + "counts";
+
     private string ItemPrefix => _root + "item:";
+
+    /// <summary>Where the item hashes live (<c>&lt;prefix&gt;{submissions}:item:&lt;id&gt;</c>), for readers such as the admin export.</summary>
+    internal static string ItemKeyPrefix(RedisKeys keys) => keys.Prefix + "{submissions}:item:";
+
+    /// <summary>The set of one supporter's item ids (<c>&lt;prefix&gt;{submissions}:author:tg:123</c>); its SCARD is how many they sent.</summary>
+    internal static RedisKey AuthorKey(RedisKeys keys, string chat) => keys.Prefix + "{submissions}:author:" + chat;
 
     private IDatabase Db => redis.GetDatabase();
 
@@ -43,7 +53,7 @@ internal sealed class RedisSubmissionStore(IConnectionMultiplexer redis, RedisKe
         };
         args.AddRange(submission.Items.Select(i => i.Fingerprint).Where(f => f is not null).Distinct().Select(f => (RedisValue)f));
         var result = (RedisResult[])(await RedisFailures.GuardAsync(
-            Db.ScriptEvaluateAsync(SubmissionScripts.Add, [Item(submission.Id), Pending, Claims, Files, Notified], [.. args]),
+            Db.ScriptEvaluateAsync(SubmissionScripts.Add, [Item(submission.Id), Pending, Claims, Files, Notified, AuthorKey(keys, submission.Chat)], [.. args]),
             cancellationToken))!;
         return new AddOutcome((long)result[0] == 1, (long)result[1], (long)result[2] == 1);
     }
@@ -57,14 +67,23 @@ internal sealed class RedisSubmissionStore(IConnectionMultiplexer redis, RedisKe
         }
 
         RedisValue[] args = [now.ToUnixTimeMilliseconds(), (long)lease.TotalMilliseconds, moderatorId, ItemPrefix, .. (states ?? []).Select(st => (RedisValue)st)];
-        var result = await RedisFailures.GuardAsync(Db.ScriptEvaluateAsync(SubmissionScripts.Claim, [Pending, Claims], args), cancellationToken);
-        if (result.IsNull)
+
+        // An item forgotten (/forgetme) between the claim and the read is gone from the claims too: claim the next one.
+        for (var attempt = 0; attempt < 5; attempt++)
         {
-            return null;
+            var result = await RedisFailures.GuardAsync(Db.ScriptEvaluateAsync(SubmissionScripts.Claim, [Pending, Claims], args), cancellationToken);
+            if (result.IsNull)
+            {
+                return null;
+            }
+
+            if (await GetAsync((string)result!, cancellationToken) is { } item)
+            {
+                return item;
+            }
         }
 
-        var id = (string)result!;
-        return await GetAsync(id, cancellationToken);
+        return null;
     }
 
     private static readonly RedisValue[] ItemFields = ["d", "status", "decidedBy", "reason", "url"];
@@ -97,7 +116,7 @@ internal sealed class RedisSubmissionStore(IConnectionMultiplexer redis, RedisKe
         var result = (long)await RedisFailures.GuardAsync(
             Db.ScriptEvaluateAsync(
                 SubmissionScripts.Decide,
-                [Item(id), Pending, Claims, Notified],
+                [Item(id), Pending, Claims, Notified, Counts],
                 [id, moderatorId, now.ToUnixTimeMilliseconds(), decision.ToString().ToLowerInvariant(), reason ?? string.Empty, notifyAt]),
             cancellationToken);
         return result switch
@@ -131,6 +150,19 @@ internal sealed class RedisSubmissionStore(IConnectionMultiplexer redis, RedisKe
         var claims = tx.SortedSetLengthAsync(Claims);
         await RedisFailures.GuardAsync(tx.ExecuteAsync(), cancellationToken);
         return await pending + await claims;
+    }
+
+    public async Task<long> ForgetAuthorAsync(ChatKey author, int notifyAt, CancellationToken cancellationToken) =>
+        (long)await RedisFailures.GuardAsync(
+            Db.ScriptEvaluateAsync(SubmissionScripts.ForgetAuthor, [AuthorKey(keys, author.ToString()), Pending, Claims, Files, Notified], [ItemPrefix, notifyAt]),
+            cancellationToken);
+
+    private static readonly RedisValue[] CountFields = ["approved", "rejected"];
+
+    public async Task<SubmissionCounts> CountsAsync(CancellationToken cancellationToken)
+    {
+        var values = await RedisFailures.GuardAsync(Db.HashGetAsync(Counts, CountFields), cancellationToken);
+        return new SubmissionCounts(values[0].IsNull ? 0 : (long)values[0], values[1].IsNull ? 0 : (long)values[1]);
     }
 }
 

@@ -53,6 +53,47 @@ public sealed class WebUploadSubmissionTests(GarnetFixture redis) : IDisposable
         Assert.Contains("https://t.me/c/9876543210/" + post.MessageId.ToString(CultureInfo.InvariantCulture), texts[^1], StringComparison.Ordinal);
     }
 
+    [SkippableFact]
+    public async Task Forgetting_a_web_chat_deletes_its_uploads_and_no_one_elses()
+    {
+        Skip.IfNot(redis.IsAvailable, redis.UnavailableReason);
+        await using var host = await BotHostHarness.StartAsync(redis, s => s["Web:UploadDir"] = uploads);
+        using var leaving = await JoinedAsync(host);
+        using var staying = await JoinedAsync(host);
+        foreach (var web in new[] { leaving, staying })
+        {
+            await web.UploadAsync([0xFF, 0xD8, 0xFF, 0xE0, 5, 6, 7], "image/jpeg", "मंडी में");
+            await web.PostAsync("chat/buttons", new JsonObject { ["data"] = "sb:a" });
+            await web.UploadAsync([0xFF, 0xD8, 0xFF, 0xE0, 8, 9], "image/jpeg", "");
+        }
+
+        var before = Directory.GetFiles(uploads, "*", SearchOption.AllDirectories);
+        Assert.Equal(4, before.Length);
+
+        await leaving.PostAsync("chat/messages", new JsonObject { ["text"] = "/forgetme" });
+        await leaving.PostAsync("chat/buttons", new JsonObject { ["data"] = "ok" });
+        Assert.Contains("आपकी जानकारी मिटा दी गई है", (await leaving.TextsAsync())[^1], StringComparison.Ordinal);
+
+        var after = Directory.GetFiles(uploads, "*", SearchOption.AllDirectories);
+        Assert.Equal(2, after.Length);
+        Assert.All(after, f => Assert.Contains(f, before));
+        // The two left are the other chat's: they share its folder, and the leaving chat's folder is gone.
+        var folder = Assert.Single(after.Select(Path.GetDirectoryName).Distinct());
+        Assert.Equal(2, before.Count(f => Path.GetDirectoryName(f) == folder));
+        Assert.Equal(2, before.Select(Path.GetDirectoryName).Distinct().Count());
+    }
+
+    private static async Task<WebClient> JoinedAsync(BotHostHarness host)
+    {
+        var web = new WebClient(host.BaseAddress);
+        await web.SessionAsync();
+        await web.PostAsync("chat/messages", new JsonObject { ["text"] = "/start" });
+        await web.PostAsync("chat/buttons", new JsonObject { ["data"] = "l:hi" });
+        await web.PostAsync("chat/buttons", new JsonObject { ["data"] = "c:y" });
+        await web.PostAsync("chat/messages", new JsonObject { ["text"] = "राजस्थान" });
+        return web;
+    }
+
     /// <summary>Just enough of a browser: the cookie, the CSRF token, posting, uploading and reading the history.</summary>
     private sealed class WebClient(Uri baseUrl) : IDisposable
     {
