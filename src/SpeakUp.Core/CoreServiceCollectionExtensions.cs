@@ -19,6 +19,10 @@ public sealed class CampaignOptions
 
     /// <summary>Path of the calendar; relative paths are read from the config folder's parent (the repo root or the app folder).</summary>
     public string File { get; set; } = "config/campaigns.yaml";
+
+    /// <summary>How often (seconds) the file is checked for changes and re-imported; 0 = only at start.</summary>
+    [System.ComponentModel.DataAnnotations.Range(0, 3600)]
+    public double CheckSeconds { get; set; } = 5;
 }
 
 public static class CoreServiceCollectionExtensions
@@ -31,18 +35,20 @@ public static class CoreServiceCollectionExtensions
     public static IServiceCollection AddSpeakUpCore(this IServiceCollection services, IConfiguration configuration, string configRoot)
     {
         services.AddOptions<BotOptions>().Bind(configuration.GetSection(BotOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<CampaignOptions>().Bind(configuration.GetSection(CampaignOptions.Section));
+        services.AddOptions<CampaignOptions>().Bind(configuration.GetSection(CampaignOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new TodayClock(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<BotOptions>>().Value.ResolveTimeZone()));
         services.AddSingleton<ILocalizer>(sp => JsonLocalizer.FromDirectory(
             Path.Combine(configRoot, "config", "locales"),
             sp.GetRequiredService<IOptions<BotOptions>>().Value.DefaultLanguage));
-        services.AddSingleton<ICampaignCalendar>(sp =>
+        services.AddSingleton(sp =>
         {
-            var file = sp.GetRequiredService<IOptions<CampaignOptions>>().Value.File;
-            var path = Path.IsPathRooted(file) ? file : Path.Combine(configRoot, file);
-            return new CampaignCalendar(CampaignFileParser.LoadFile(path, sp.GetRequiredService<ILocalizer>().Languages));
+            var options = sp.GetRequiredService<IOptions<CampaignOptions>>().Value;
+            var path = Path.IsPathRooted(options.File) ? options.File : Path.Combine(configRoot, options.File);
+            return new CampaignFileLocation(path, TimeSpan.FromSeconds(options.CheckSeconds));
         });
+        services.AddSingleton<ICampaignCalendar>(sp => new CampaignCalendar(
+            CampaignFileParser.LoadFile(sp.GetRequiredService<CampaignFileLocation>().Path, sp.GetRequiredService<ILocalizer>().Languages)));
         services.TryAddSingleton<IRoleDirectory, ConfiguredRoleDirectory>();
         services.AddSingleton<SupporterWorkflow>();
         services.AddSingleton<ConversationEngine>();

@@ -5,6 +5,12 @@ internal static class RedisScripts
 {
     public static readonly string SaveSession = Read("SaveSession.lua");
 
+    public static readonly string BroadcastClaim = Read("BroadcastClaim.lua");
+
+    public static readonly string LoadSessionAndCount = Read("LoadSessionAndCount.lua");
+
+    public static readonly string WriteCampaigns = Read("WriteCampaigns.lua");
+
     private static string Read(string file)
     {
         var name = $"{typeof(RedisScripts).Namespace}.Scripts.{file}";

@@ -38,13 +38,18 @@ internal sealed class BotHostHarness : IAsyncDisposable
 
     public Uri BaseAddress => new(App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
-    public static async Task<BotHostHarness> StartAsync(RedisTestServer redis, Action<Dictionary<string, string?>>? settings = null, string? keyPrefix = null)
+    public static async Task<BotHostHarness> StartAsync(
+        RedisTestServer redis,
+        Action<Dictionary<string, string?>>? settings = null,
+        string? keyPrefix = null,
+        DateTimeOffset? now = null,
+        Action<WebApplicationBuilder>? configure = null)
     {
         var telegram = await FakeTelegramServer.StartAsync();
         keyPrefix ??= RedisTestServer.NewKeyPrefix();
         var values = BaseSettings(telegram, redis, keyPrefix);
         settings?.Invoke(values);
-        var app = BuildApp(values);
+        var app = BuildApp(values, now, configure);
         await app.StartAsync();
         return new BotHostHarness(telegram, app, keyPrefix);
     }
@@ -62,11 +67,12 @@ internal sealed class BotHostHarness : IAsyncDisposable
     };
 
     /// <summary>Builds the host as Program.cs does, with test settings layered last and the clock set to a campaign day.</summary>
-    public static WebApplication BuildApp(Dictionary<string, string?> values, DateTimeOffset? now = null) =>
+    public static WebApplication BuildApp(Dictionary<string, string?> values, DateTimeOffset? now = null, Action<WebApplicationBuilder>? configure = null) =>
         SpeakUpApp.Build([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(values);
             builder.Services.AddSingleton<TimeProvider>(new ShiftedTimeProvider(now ?? CampaignMorning));
+            configure?.Invoke(builder);
         });
 
     /// <summary>Stops the host (finishing in-flight work) and starts a new one on the same settings and Redis.</summary>

@@ -12,33 +12,54 @@ public sealed class CampaignCalendar : ICampaignCalendar
     private readonly Campaign[] _byStart;
     private readonly FrozenDictionary<string, Campaign> _byId;
 
-    /// <exception cref="ArgumentException">Two campaigns share an id or overlap.</exception>
+    /// <exception cref="ArgumentException">Two campaigns share an id or overlap, or a series' dates and post count disagree.</exception>
     public CampaignCalendar(IReadOnlyList<Campaign> campaigns)
     {
         ArgumentNullException.ThrowIfNull(campaigns);
         _byStart = [.. campaigns.OrderBy(c => c.Starts)];
-
-        var byId = new Dictionary<string, Campaign>(StringComparer.Ordinal);
-        foreach (var campaign in _byStart)
+        if (ProblemOf(_byStart) is { } problem)
         {
-            if (!byId.TryAdd(campaign.Id, campaign))
-            {
-                throw new ArgumentException($"Campaign id '{campaign.Id}' is used twice.", nameof(campaigns));
-            }
+            throw new ArgumentException(problem, nameof(campaigns));
         }
 
-        for (var i = 1; i < _byStart.Length; i++)
-        {
-            if (_byStart[i].Starts <= _byStart[i - 1].Ends)
-            {
-                throw new ArgumentException(
-                    string.Create(CultureInfo.InvariantCulture, $"Campaigns '{_byStart[i - 1].Id}' and '{_byStart[i].Id}' overlap."),
-                    nameof(campaigns));
-            }
-        }
-
-        _byId = byId.ToFrozenDictionary(StringComparer.Ordinal);
+        _byId = _byStart.ToFrozenDictionary(c => c.Id, StringComparer.Ordinal);
         All = Array.AsReadOnly(_byStart);
+    }
+
+    /// <summary>Why these campaigns cannot form a calendar (a shared id, an overlap, a series whose dates and posts disagree); null when they can.</summary>
+    public static string? Problem(IReadOnlyList<Campaign> campaigns)
+    {
+        ArgumentNullException.ThrowIfNull(campaigns);
+        return ProblemOf([.. campaigns.OrderBy(c => c.Starts)]);
+    }
+
+    private static string? ProblemOf(Campaign[] byStart)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var campaign in byStart)
+        {
+            if (!ids.Add(campaign.Id))
+            {
+                return $"Campaign id '{campaign.Id}' is used twice.";
+            }
+
+            // One post a day: a series whose dates and posts disagree would show nothing on some days or drop posts.
+            var days = campaign.Ends.DayNumber - campaign.Starts.DayNumber + 1;
+            if (campaign.Series is { } posts && (posts.Count == 0 || days != posts.Count))
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"Series '{campaign.Id}' has {posts.Count} posts but runs {days} days.");
+            }
+        }
+
+        for (var i = 1; i < byStart.Length; i++)
+        {
+            if (byStart[i].Starts <= byStart[i - 1].Ends)
+            {
+                return $"Campaigns '{byStart[i - 1].Id}' and '{byStart[i].Id}' overlap.";
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Every campaign, sorted by start date.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;
@@ -29,20 +30,28 @@ public static partial class CampaignFileParser
 
     public const int MaxPoints = 4;
 
+    /// <summary>A series runs at most a year, one post a day.</summary>
+    public const int MaxSeriesPosts = 366;
+
     private const string DateFormat = "yyyy-MM-dd";
 
     private const string TimeFormat = "HH:mm";
 
-    private static readonly string[] CampaignKeys = ["id", "hashtag", "starts", "ends", "post_time", "title", "points", "posts"];
+    private static readonly string[] CampaignKeys = ["id", "type", "hashtag", "starts", "ends", "post_time", "title", "points", "posts", "series"];
+
+    private static readonly string[] SeriesPostKeys = ["title", "text", "points", "image"];
 
     /// <summary>Reads and parses a campaign file; a missing or unreadable file is a <see cref="CampaignFileException"/> too.</summary>
-    public static IReadOnlyList<Campaign> LoadFile(string path, IReadOnlyCollection<string> languages)
+    public static IReadOnlyList<Campaign> LoadFile(string path, IReadOnlyCollection<string> languages) =>
+        Parse(ReadBytes(path), path, languages).Campaigns;
+
+    /// <summary>The file's bytes; a missing or unreadable file is a <see cref="CampaignFileException"/> (line 0).</summary>
+    public static byte[] ReadBytes(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        string text;
         try
         {
-            text = File.ReadAllText(path, Encoding.UTF8);
+            return File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -52,9 +61,18 @@ public static partial class CampaignFileParser
         {
             throw new CampaignFileException(path, 0, $"campaign file cannot be read: {e.Message}", e);
         }
-
-        return Parse(text, path, languages);
     }
+
+    /// <summary>Parses a file's bytes (UTF-8, with or without a BOM) and hashes them, so a change is recognised by content.</summary>
+    public static CampaignFileVersion Parse(ReadOnlySpan<byte> content, string fileName, IReadOnlyCollection<string> languages)
+    {
+        var preamble = Encoding.UTF8.Preamble;
+        var body = content.StartsWith(preamble) ? content[preamble.Length..] : content;
+        return new CampaignFileVersion(HashOf(content), Parse(Encoding.UTF8.GetString(body), fileName, languages));
+    }
+
+    /// <summary>SHA-256 of the file's bytes, in hex: the same content gives the same hash on every instance.</summary>
+    public static string HashOf(ReadOnlySpan<byte> content) => Convert.ToHexString(SHA256.HashData(content));
 
     /// <summary>Parses and validates a campaign file. The result is sorted by start date.</summary>
     /// <param name="yamlText">The file's content.</param>
@@ -285,13 +303,27 @@ public static partial class CampaignFileParser
                     $"{label} has a bad hashtag '{hashtag}': '#' then letters, digits or '_' (no spaces or punctuation, not only digits), at most {MaxHashtagLength} characters");
             }
 
+            var isSeries = IsSeries(fields, label);
             var starts = Date(fields, map, label, "starts");
-            var ends = Date(fields, map, label, "ends");
-            if (ends < starts)
+
+            // A series may leave out 'ends': it runs one day per post.
+            DateOnly? givenEnds = isSeries && !fields.ContainsKey("ends") ? null : Date(fields, map, label, "ends");
+            if (givenEnds is { } last && last < starts)
             {
-                throw Fail(fields["ends"].Key, $"{label} ends on {ends.ToString(DateFormat, CultureInfo.InvariantCulture)}, before it starts on {starts.ToString(DateFormat, CultureInfo.InvariantCulture)}");
+                throw Fail(fields["ends"].Key, $"{label} ends on {Iso(last)}, before it starts on {Iso(starts)}");
             }
 
+            if (isSeries)
+            {
+                return ReadSeries(fields, map, label, id, hashtag, starts, givenEnds);
+            }
+
+            if (fields.TryGetValue("series", out var stray))
+            {
+                throw Fail(stray.Key, $"{label} has a 'series' list but is not a series; add 'type: series' (and drop 'posts')");
+            }
+
+            var ends = givenEnds!.Value;
             return new Campaign
             {
                 Id = id,
@@ -303,6 +335,135 @@ public static partial class CampaignFileParser
                 Points = PerLanguage<IReadOnlyList<string>>(fields, map, label, "points", "points", (lang, value) => Points(value, label, lang)),
                 Posts = PerLanguage<IReadOnlyList<string>>(fields, map, label, "posts", "posts", (lang, value) => Posts(value, label, lang, hashtag)),
             };
+        }
+
+        private bool IsSeries(Dictionary<string, (YamlNode Key, YamlNode Value)> fields, string label)
+        {
+            if (!fields.TryGetValue("type", out var field))
+            {
+                return false;
+            }
+
+            var type = field.Value is YamlScalarNode scalar ? scalar.Value?.Trim() ?? string.Empty : string.Empty;
+            return type switch
+            {
+                "campaign" => false,
+                "series" => true,
+                _ => throw Fail(field.Key, $"{label} has a bad type '{type}': use 'campaign' (the default) or 'series' (one post a day)"),
+            };
+        }
+
+        private Campaign ReadSeries(
+            Dictionary<string, (YamlNode Key, YamlNode Value)> fields,
+            YamlMappingNode map,
+            string label,
+            string id,
+            string hashtag,
+            DateOnly starts,
+            DateOnly? givenEnds)
+        {
+            if (fields.TryGetValue("posts", out var variants))
+            {
+                throw Fail(variants.Key, $"{label} is a series: give one post a day under 'series', not 'posts'");
+            }
+
+            // Read in the file's order (title and points come before the posts), so the first problem reported is the topmost.
+            var postTime = PostTime(fields, label);
+            var title = PerLanguage(fields, map, label, "title", "title", (lang, value) => SingleText(value, $"{label}: the '{lang}' title"));
+
+            // The campaign's points are optional for a series: they stand in for any day that has none of its own.
+            var points = fields.ContainsKey("points")
+                ? PerLanguage<IReadOnlyList<string>>(fields, map, label, "points", "points", (lang, value) => Points(value, label, lang))
+                : null;
+
+            if (!fields.TryGetValue("series", out var field))
+            {
+                throw Fail(map, $"{label} is a series but has no 'series' list of posts (one a day)");
+            }
+
+            var items = List(field.Value, $"{label}: 'series'");
+            if (items.Count == 0)
+            {
+                throw Fail(field.Key, $"{label} has no posts in 'series'; give at least 1");
+            }
+
+            if (items.Count > MaxSeriesPosts)
+            {
+                throw Fail(field.Key, $"{label} has {items.Count} posts in 'series'; a series runs at most {MaxSeriesPosts} days");
+            }
+
+            var posts = new SeriesPost[items.Count];
+            for (var i = 0; i < items.Count; i++)
+            {
+                posts[i] = ReadSeriesPost(items[i], $"{label} day {i + 1}", hashtag, points is not null);
+            }
+
+            var lastDay = starts.AddDays(posts.Length - 1);
+            if (givenEnds is { } ends && ends != lastDay)
+            {
+                var days = ends.DayNumber - starts.DayNumber + 1;
+                throw Fail(
+                    fields["ends"].Key,
+                    $"{label} runs {days} days ({Iso(starts)} to {Iso(ends)}) but has {posts.Length} posts in 'series'; one post a day: end it on {Iso(lastDay)} (or leave 'ends' out), or give {days} posts");
+            }
+
+            return new Campaign
+            {
+                Id = id,
+                Hashtag = hashtag,
+                Starts = starts,
+                Ends = lastDay,
+                PostTime = postTime,
+                Title = title,
+                Points = points ?? new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal),
+                Posts = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal),
+                Series = posts,
+            };
+        }
+
+        private SeriesPost ReadSeriesPost(YamlNode node, string label, string hashtag, bool campaignHasPoints)
+        {
+            var map = node as YamlMappingNode
+                ?? throw Fail(node, $"{label} should be a mapping of keys ({string.Join(", ", SeriesPostKeys)})");
+
+            var fields = new Dictionary<string, (YamlNode Key, YamlNode Value)>(StringComparer.Ordinal);
+            foreach (var (keyNode, value) in map.Children)
+            {
+                var name = KeyName(keyNode);
+                if (Array.IndexOf(SeriesPostKeys, name) < 0)
+                {
+                    throw Fail(keyNode, $"{label} has an unknown key '{name}' (allowed: {string.Join(", ", SeriesPostKeys)})");
+                }
+
+                fields[name] = (keyNode, value);
+            }
+
+            var title = fields.ContainsKey("title")
+                ? PerLanguage(fields, map, label, "title", "title", (lang, value) => SingleText(value, $"{label}: the '{lang}' title"))
+                : null;
+            var text = PerLanguage(fields, map, label, "text", "text", (lang, value) => PostText(value, $"{label}: '{lang}' text", hashtag));
+            var points = fields.ContainsKey("points")
+                ? PerLanguage<IReadOnlyList<string>>(fields, map, label, "points", "points", (lang, value) => Points(value, label, lang))
+                : null;
+            if (points is null && !campaignHasPoints)
+            {
+                throw Fail(map, $"{label} has no 'points', and the campaign has none for such days; give {MinPoints} to {MaxPoints} per language to the day or to the campaign");
+            }
+
+            return new SeriesPost { Title = title, Text = text, Points = points, Image = Image(fields, label) };
+        }
+
+        private Uri? Image(Dictionary<string, (YamlNode Key, YamlNode Value)> fields, string label)
+        {
+            if (!fields.TryGetValue("image", out var field))
+            {
+                return null;
+            }
+
+            var text = field.Value is YamlScalarNode scalar ? scalar.Value?.Trim() ?? string.Empty : string.Empty;
+            return Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps
+                ? uri
+                : throw Fail(field.Key, $"{label} has a bad 'image' '{text}': give an https:// link to a picture");
         }
 
         private string Text(Dictionary<string, (YamlNode Key, YamlNode Value)> fields, YamlMappingNode map, string label, string name)
@@ -431,22 +592,25 @@ public static partial class CampaignFileParser
             var posts = new string[items.Count];
             for (var i = 0; i < items.Count; i++)
             {
-                var text = SingleText(items[i], $"{label}: '{lang}' post {i + 1}");
-                if (!ContainsHashtag(text, hashtag))
-                {
-                    text = $"{text} {hashtag}";
-                }
-
-                var length = XLength(text);
-                if (length > MaxPostLength)
-                {
-                    throw Fail(items[i], $"{label}: '{lang}' post {i + 1} is {length} characters with the hashtag; X allows {MaxPostLength}");
-                }
-
-                posts[i] = text;
+                posts[i] = PostText(items[i], $"{label}: '{lang}' post {i + 1}", hashtag);
             }
 
             return posts;
+        }
+
+        /// <summary>A ready-to-post text: the hashtag appended when missing, at most <see cref="MaxPostLength"/> as X counts.</summary>
+        private string PostText(YamlNode node, string what, string hashtag)
+        {
+            var text = SingleText(node, what);
+            if (!ContainsHashtag(text, hashtag))
+            {
+                text = $"{text} {hashtag}";
+            }
+
+            var length = XLength(text);
+            return length <= MaxPostLength
+                ? text
+                : throw Fail(node, $"{what} is {length} characters with the hashtag; X allows {MaxPostLength}");
         }
 
         private IList<YamlNode> List(YamlNode node, string what) =>
@@ -470,8 +634,9 @@ public static partial class CampaignFileParser
                 ? name
                 : throw Fail(key, "a key should be a plain name");
 
-        private static string Range(Campaign c) =>
-            $"{c.Starts.ToString(DateFormat, CultureInfo.InvariantCulture)} to {c.Ends.ToString(DateFormat, CultureInfo.InvariantCulture)}";
+        private static string Range(Campaign c) => $"{Iso(c.Starts)} to {Iso(c.Ends)}";
+
+        private static string Iso(DateOnly date) => date.ToString(DateFormat, CultureInfo.InvariantCulture);
 
         private CampaignFileException Fail(YamlNode node, string problem) => Fail(LineOf(node.Start), problem);
 

@@ -89,7 +89,9 @@ public sealed class AdminChatTests(GarnetFixture redis)
     {
         await using var host = await StartAsync();
 
-        Assert.Contains("कदम 1/9", Assert.Single(await host.SayAsync(Owner, "/campaign new")).VisibleText);
+        Assert.Contains("किस तरह का", Assert.Single(await host.SayAsync(Owner, "/campaign new")).VisibleText);
+        Assert.Contains("सही नहीं", Assert.Single(await host.SayAsync(Owner, "a campaign")).VisibleText);
+        Assert.Contains("कदम 2/10", Assert.Single(await host.SayAsync(Owner, "1")).VisibleText);
         Assert.Contains("सही नहीं", Assert.Single(await host.SayAsync(Owner, "no hashtag")).VisibleText);
         foreach (var answer in new[] { "#SpeakUpForJobs", "रोज़गार के लिए आवाज़", "Speak up for jobs", "युवाओं को काम चाहिए\nभर्ती समय पर हो", "Youth need work\nHire on time", "हम रोज़गार चाहते हैं", "We want jobs", "2027-03-01 2027-03-07" })
         {

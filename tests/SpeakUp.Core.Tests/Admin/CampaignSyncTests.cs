@@ -1,4 +1,5 @@
 using SpeakUp.Core.Admin;
+using SpeakUp.Core.Campaigns;
 using SpeakUp.Core.Tests.Support;
 
 namespace SpeakUp.Core.Tests.Admin;
@@ -62,6 +63,58 @@ public sealed class CampaignSyncTests
         Assert.Equal(CampaignSync.Hash(stored.Campaign), CampaignSync.Hash(back.Campaign));
         Assert.Equal((CampaignSource.Chat, "abc"), (back.Source, back.FileHash));
         Assert.Equal(stored.Campaign.Title["hi"], back.Campaign.Title["hi"]);
+    }
+
+    [Fact]
+    public void A_campaign_taken_out_of_the_file_is_removed_unless_it_was_edited_in_chat()
+    {
+        var farmers = TestCampaigns.Farmers(Day, Day.AddDays(6));
+        var jobs = TestCampaigns.Jobs(Day.AddDays(7), Day.AddDays(9));
+        var stored = CampaignSync.Merge([farmers, jobs], []).Result;
+        var edited = stored.Select(s => s.Campaign.Id == "jobs" ? s with { Campaign = s.Campaign with { Hashtag = "#नौकरी" }, Source = CampaignSource.Chat } : s).ToList();
+
+        var merge = CampaignSync.Merge([], edited);
+
+        Assert.Equal(["farmers"], merge.Removed);
+        Assert.Equal("#नौकरी", Assert.Single(merge.Result).Campaign.Hashtag);
+        Assert.Equal(["jobs"], merge.Conflicts);
+
+        // Reported once: the kept campaign no longer points at a file version.
+        var again = CampaignSync.Merge([], merge.Result);
+        Assert.Empty(again.Conflicts);
+        Assert.Empty(again.Changed);
+        Assert.Empty(again.Removed);
+    }
+
+    [Fact]
+    public void A_series_round_trips_through_json_with_its_posts_and_picture()
+    {
+        var series = TestCampaigns.Farmers(Day, Day.AddDays(1)) with
+        {
+            Posts = new Dictionary<string, IReadOnlyList<string>>(),
+            Series =
+            [
+                new SeriesPost { Title = new Dictionary<string, string> { ["hi"] = "कोणार्क", ["en"] = "Konark" }, Text = new Dictionary<string, string> { ["hi"] = "कोणार्क #DeshKiDharohar", ["en"] = "Konark #DeshKiDharohar" }, Image = new Uri("https://example.org/k.jpg") },
+                new SeriesPost { Text = new Dictionary<string, string> { ["hi"] = "हम्पी #DeshKiDharohar", ["en"] = "Hampi #DeshKiDharohar" }, Points = new Dictionary<string, IReadOnlyList<string>> { ["hi"] = ["एक", "दो"], ["en"] = ["One", "Two"] } },
+            ],
+        };
+
+        var back = CampaignSync.Deserialize(CampaignSync.Serialize(new StoredCampaign(series, CampaignSource.File, "h"))).Campaign;
+
+        Assert.Equal(CampaignSync.Hash(series), CampaignSync.Hash(back));
+        Assert.Equal(new Uri("https://example.org/k.jpg"), back.Series![0].Image);
+        Assert.Equal("हम्पी #DeshKiDharohar", back.Series[1].Text["hi"]);
+        Assert.Equal(["एक", "दो"], back.Series[1].Points!["hi"]);
+        Assert.Null(back.Series[1].Title);
+    }
+
+    [Fact]
+    public void An_ordinary_campaign_is_stored_as_before_series_existed_so_its_hash_does_not_change()
+    {
+        var json = System.Text.Encoding.UTF8.GetString(CampaignSync.Serialize(new StoredCampaign(TestCampaigns.Farmers(Day, Day), CampaignSource.File, null)));
+
+        Assert.DoesNotContain("series", json, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("isSeries", json, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -85,7 +85,7 @@ public sealed class CampaignFileParserTests
     [InlineData(2, "  - id: Farmers 2026", 2, "campaign #1 has a bad id 'Farmers 2026': use 1 to 40 of a-z, 0-9, '-' and '_'")]
     [InlineData(2, "  - id: farmers-and-their-fair-prices-2026-november", 2, "campaign #1 has a bad id 'farmers-and-their-fair-prices-2026-november'")]
     [InlineData(2, "  - id: [farmers]", 2, "campaign #1: 'id' should be a single value, not a list or a mapping")]
-    [InlineData(6, "    post_tme: \"11:00\"", 6, "campaign 'farmers' has an unknown key 'post_tme' (allowed: id, hashtag, starts, ends, post_time, title, points, posts)")]
+    [InlineData(6, "    post_tme: \"11:00\"", 6, "campaign 'farmers' has an unknown key 'post_tme' (allowed: id, type, hashtag, starts, ends, post_time, title, points, posts, series)")]
     [InlineData(3, "    hashtag: \"SpeakUpForFarmers\"", 3, "campaign 'farmers' has a bad hashtag 'SpeakUpForFarmers'")]
     [InlineData(3, "    hashtag: \"#Speak Up\"", 3, "campaign 'farmers' has a bad hashtag '#Speak Up'")]
     [InlineData(3, "    hashtag: \"#SpeakUp!\"", 3, "campaign 'farmers' has a bad hashtag '#SpeakUp!'")]
