@@ -8,8 +8,9 @@ using SpeakUp.Core.Staff;
 namespace SpeakUp.Admin;
 
 /// <summary>
-/// /admin/export/supporters.csv (optionally <c>?states=RJ,UP</c>) and /admin/stats: the same data as /export and /stats in
-/// chat. The CSV is written to the response row by row as the indexes are walked, never held in memory.
+/// /admin/export/supporters.csv and /admin/export/submissions.csv (each optionally <c>?states=RJ,UP</c>) and /admin/stats:
+/// the same data as /export and /stats in chat. Each CSV is written to the response row by row as Redis is walked, never
+/// held in memory.
 /// </summary>
 public static class ExportEndpoints
 {
@@ -17,6 +18,7 @@ public static class ExportEndpoints
     {
         ArgumentNullException.ThrowIfNull(admin);
         admin.MapGet("/export/supporters.csv", ExportSupportersAsync);
+        admin.MapGet("/export/submissions.csv", ExportSubmissionsAsync);
         admin.MapGet("/stats", async (IStatsReader stats, SpeakUp.Core.Campaigns.TodayClock clock, CancellationToken ct) =>
             Results.Json(await stats.ReadAsync(clock.Today, clock.Zone, 30, ct)));
         return admin;
@@ -24,16 +26,9 @@ public static class ExportEndpoints
 
     private static async Task<IResult> ExportSupportersAsync(HttpContext http, ISupporterExportSource source, IAuditLog audit, TimeProvider time, string? states, CancellationToken cancellationToken)
     {
-        IReadOnlyList<string>? scope = null;
-        if (!string.IsNullOrWhiteSpace(states))
+        if (!TryParseStates(states, out var scope))
         {
-            var codes = states.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            if (codes.Any(c => IndianStates.Find(c) is null))
-            {
-                return Results.BadRequest(new { error = "states must be state codes such as RJ,UP" });
-            }
-
-            scope = [.. codes.Select(c => IndianStates.Find(c)!.Code).Distinct(StringComparer.Ordinal)];
+            return Results.BadRequest(new { error = "states must be state codes such as RJ,UP" });
         }
 
         await audit.RecordAsync(new AuditEntry(time.GetUtcNow(), "api", "api-key", "export.supporters", scope is null ? "all" : string.Join(',', scope)), cancellationToken);
@@ -42,5 +37,39 @@ public static class ExportEndpoints
         await using var writer = new StreamWriter(http.Response.Body, Csv.Utf8WithBom, 16 * 1024, leaveOpen: true);
         await SupporterCsv.WriteAsync(writer, source.ReadAsync(scope, cancellationToken), cancellationToken);
         return Results.Empty;
+    }
+
+    private static async Task<IResult> ExportSubmissionsAsync(HttpContext http, ISubmissionExportSource source, IAuditLog audit, TimeProvider time, string? states, CancellationToken cancellationToken)
+    {
+        if (!TryParseStates(states, out var scope))
+        {
+            return Results.BadRequest(new { error = "states must be state codes such as RJ,UP" });
+        }
+
+        await audit.RecordAsync(new AuditEntry(time.GetUtcNow(), "api", "api-key", "export.submissions", scope is null ? "all" : string.Join(',', scope)), cancellationToken);
+        http.Response.ContentType = "text/csv; charset=utf-8";
+        http.Response.Headers.ContentDisposition = "attachment; filename=\"submissions.csv\"";
+        await using var writer = new StreamWriter(http.Response.Body, Csv.Utf8WithBom, 16 * 1024, leaveOpen: true);
+        await SubmissionCsv.WriteAsync(writer, source.ReadAsync(scope, cancellationToken), cancellationToken);
+        return Results.Empty;
+    }
+
+    /// <summary><c>RJ,UP</c> (codes or names) → distinct state codes; empty → null (the whole country); false for an unknown state.</summary>
+    private static bool TryParseStates(string? states, out IReadOnlyList<string>? scope)
+    {
+        scope = null;
+        if (string.IsNullOrWhiteSpace(states))
+        {
+            return true;
+        }
+
+        var codes = states.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (codes.Length == 0 || codes.Any(c => IndianStates.Find(c) is null))
+        {
+            return false;
+        }
+
+        scope = [.. codes.Select(c => IndianStates.Find(c)!.Code).Distinct(StringComparer.Ordinal)];
+        return true;
     }
 }

@@ -27,7 +27,9 @@ public sealed partial class StaffCommands(
     ILocalizer localizer,
     TodayClock clock,
     ILogger<StaffCommands> logger,
-    Submissions.ISubmissionStore? submissions = null) : IInboundInterceptor
+    Submissions.ISubmissionStore? submissions = null,
+    ISubmissionExportSource? submissionExport = null,
+    Broadcasts.IBroadcastStore? broadcastJobs = null) : IInboundInterceptor
 {
     public const string Admins = "admins";
     public const string Stats = "stats";
@@ -35,6 +37,13 @@ public sealed partial class StaffCommands(
     public const string Audit = "audit";
 
     private const int StatsDays = 30;
+
+    /// <summary>Broadcast jobs shown in /stats.</summary>
+    private const int StatsBroadcasts = 3;
+
+    /// <summary>How many of the newest jobs a coordinator's own are looked for among (older ones are not worth a longer walk).</summary>
+    private const int CoordinatorBroadcastWindow = 50;
+
     private const int AuditLines = 20;
 
     /// <summary>How long "/admins add coordinator RJ" waits for the forwarded message.</summary>
@@ -206,6 +215,8 @@ public sealed partial class StaffCommands(
             if (submissions is not null)
             {
                 text.Line().Append(localizer.Format(lang, "admin.stats.submissions_pending", ("count", N(await submissions.QueueLengthAsync(cancellationToken)))));
+                var decided = await submissions.CountsAsync(cancellationToken);
+                text.Line().Append(localizer.Format(lang, "admin.stats.submissions_decided", ("approved", N(decided.Approved)), ("rejected", N(decided.Rejected))));
             }
 
             text.Paragraph().Append(localizer.Format(lang, "admin.stats.by_state"));
@@ -229,6 +240,11 @@ public sealed partial class StaffCommands(
                 var count = snapshot.ByState.FirstOrDefault(s => s.Key == code).Count;
                 text.Line().Append(localizer.Format(lang, "admin.stats.line", ("name", StateName(lang, code)), ("count", N(count))));
             }
+        }
+
+        if (broadcastJobs is not null)
+        {
+            await AppendBroadcastsAsync(text, roles, lang, cancellationToken);
         }
 
         await SendAsync(context, text.Build(), cancellationToken);
@@ -258,24 +274,109 @@ public sealed partial class StaffCommands(
         }
 
         IReadOnlyCollection<string>? states = roles.IsCentral ? null : roles.CoordinatorStates;
+        await SendCsvAsync(
+            context,
+            files,
+            "supporters",
+            "admin.export.caption",
+            (writer, ct) => SupporterCsv.WriteAsync(writer, export.ReadAsync(states, ct), ct),
+            states,
+            cancellationToken);
+        if (submissionExport is not null)
+        {
+            await SendCsvAsync(
+                context,
+                files,
+                "submissions",
+                "admin.export.submissions_caption",
+                (writer, ct) => SubmissionCsv.WriteAsync(writer, submissionExport.ReadAsync(states, ct), ct),
+                states,
+                cancellationToken);
+        }
+    }
 
+    /// <summary>Writes one export to a temporary file, audits it as <c>export.&lt;name&gt;</c>, and sends the file.</summary>
+    private async Task SendCsvAsync(
+        InboundContext context,
+        IFileSender files,
+        string name,
+        string captionKey,
+        Func<TextWriter, CancellationToken, Task<long>> write,
+        IReadOnlyCollection<string>? states,
+        CancellationToken cancellationToken)
+    {
         // A temporary file, not memory: the export is written row by row and streamed to the channel from disk.
         var path = Path.Combine(Path.GetTempPath(), $"speakup-export-{Guid.NewGuid():N}.csv");
         await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
         long rows;
         await using (var writer = new StreamWriter(file, Csv.Utf8WithBom, 64 * 1024, leaveOpen: true))
         {
-            rows = await SupporterCsv.WriteAsync(writer, export.ReadAsync(states, cancellationToken), cancellationToken);
+            rows = await write(writer, cancellationToken);
         }
 
         file.Position = 0;
-        await RecordAsync(context, "export.supporters", states is null ? "all" : string.Join(',', states), $"{rows} rows", cancellationToken);
+        await RecordAsync(context, "export." + name, states is null ? "all" : string.Join(',', states), $"{rows} rows", cancellationToken);
         await files.SendDocumentAsync(
             context.Inbound.Chat,
             file,
-            $"supporters-{clock.Today:yyyy-MM-dd}.csv",
-            localizer.Plain(context.Language, "admin.export.caption", ("count", rows.ToString("N0", localizer.Culture(context.Language)))),
+            $"{name}-{clock.Today:yyyy-MM-dd}.csv",
+            localizer.Plain(context.Language, captionKey, ("count", rows.ToString("N0", localizer.Culture(context.Language)))),
             cancellationToken);
+    }
+
+    /// <summary>
+    /// The last few broadcast jobs with their delivery counts. Central staff see the newest jobs of every kind; a coordinator
+    /// sees the jobs they could have sent themselves (every audience state is one of theirs, the rule that also lets them
+    /// cancel a job), looked for among the newest <see cref="CoordinatorBroadcastWindow"/>.
+    /// </summary>
+    private async Task AppendBroadcastsAsync(MessageText.Builder text, UserRoles roles, string lang, CancellationToken cancellationToken)
+    {
+        var culture = localizer.Culture(lang);
+        var jobs = roles.IsCentral
+            ? await broadcastJobs!.ListAsync(StatsBroadcasts, cancellationToken)
+            : [.. (await broadcastJobs!.ListAsync(CoordinatorBroadcastWindow, cancellationToken))
+                .Where(j => roles.CanBroadcastTo(j.Definition?.Audience.States))
+                .Take(StatsBroadcasts)];
+        text.Paragraph().Append(localizer.Format(lang, "admin.stats.broadcasts"));
+        if (jobs.Count == 0)
+        {
+            text.Line().Append(localizer.Format(lang, "admin.stats.broadcasts_none"));
+        }
+
+        var format = localizer.Plain(lang, "format.date") + " " + localizer.Plain(lang, "format.time");
+        foreach (var job in jobs)
+        {
+            var at = TimeZoneInfo.ConvertTime(job.StartedAt ?? job.ScheduledAt, clock.Zone);
+            text.Line().Append(localizer.Format(
+                lang,
+                "admin.stats.broadcast",
+                ("id", job.Id),
+                ("kind", localizer.Plain(lang, job.Kind switch
+                {
+                    Broadcasts.BroadcastKind.DailyPrompt => "admin.stats.broadcast_kind.daily_prompt",
+                    Broadcasts.BroadcastKind.PostNow => "admin.stats.broadcast_kind.post_now",
+                    _ => "admin.stats.broadcast_kind.message",
+                })),
+                ("status", localizer.Plain(lang, job.Status switch
+                {
+                    Broadcasts.BroadcastStatus.Scheduled => "admin.stats.broadcast_status.scheduled",
+                    Broadcasts.BroadcastStatus.Running => "admin.stats.broadcast_status.running",
+                    Broadcasts.BroadcastStatus.Cancelled => "admin.stats.broadcast_status.cancelled",
+                    _ => "admin.stats.broadcast_status.completed",
+                })),
+                ("date", at.ToString(format, culture))));
+            text.Line().Append(localizer.Format(
+                lang,
+                "admin.stats.broadcast_counts",
+                ("sent", N(job.Sent)),
+                ("failed", N(job.Failed)),
+                ("unreachable", N(job.Unreachable)),
+                ("unknown", N(job.Unknown)),
+                ("remaining", N(job.Remaining + job.InFlight)),
+                ("total", N(job.Total))));
+        }
+
+        string N(long value) => value.ToString("N0", culture);
     }
 
     private async Task AuditAsync(InboundContext context, CancellationToken cancellationToken)

@@ -13,7 +13,7 @@ public static class RedisAdminServiceCollectionExtensions
 {
     /// <summary>
     /// Admin storage in Redis: the staff roster (replacing the configuration-only <see cref="IRoleDirectory"/>, seeded from
-    /// Bot:AdminIds and Bot:ModeratorIds at start), stats, referrals and the supporter export. Call after AddRedisStorage.
+    /// Bot:AdminIds and Bot:ModeratorIds at start), stats, referrals and the supporter and submission exports. Call after AddRedisStorage.
     /// </summary>
     public static IServiceCollection AddRedisAdmin(this IServiceCollection services)
     {
@@ -24,11 +24,12 @@ public static class RedisAdminServiceCollectionExtensions
         services.AddSingleton<RedisReferrals>();
         services.AddSingleton<IReferralStore>(sp => sp.GetRequiredService<RedisReferrals>());
         services.AddSingleton<ISupporterExportSource, RedisSupporterExport>();
+        services.AddSingleton<ISubmissionExportSource, RedisSubmissionExport>();
         services.AddSingleton<IStaffDrafts, RedisStaffDrafts>();
         services.AddHostedService<RosterWarmUp>();
 
-        // The calendar: the file as parsed by the core (so a broken file still stops the host), merged into Redis at start,
-        // then served from memory and swapped when the store changes.
+        // The calendar: the file as parsed by the core (so a broken file still stops the host), merged into Redis at start
+        // and again whenever the file changes, served from memory and swapped when the store changes.
         var fileCalendar = services.LastOrDefault(d => d.ServiceType == typeof(ICampaignCalendar));
         if (fileCalendar?.ImplementationFactory is { } parseFile)
         {
@@ -37,7 +38,9 @@ public static class RedisAdminServiceCollectionExtensions
             services.Replace(ServiceDescriptor.Singleton<ICampaignCalendar>(sp => sp.GetRequiredService<LiveCampaignCalendar>()));
             services.AddSingleton<RedisCampaignStore>();
             services.AddSingleton<ICampaignStore>(sp => sp.GetRequiredService<RedisCampaignStore>());
-            services.AddHostedService<CampaignCalendarSync>();
+            services.AddSingleton<CampaignImporter>();
+            services.AddSingleton<CampaignCalendarSync>();
+            services.AddHostedService(sp => sp.GetRequiredService<CampaignCalendarSync>());
         }
 
         return services;
