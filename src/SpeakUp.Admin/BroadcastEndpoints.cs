@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SpeakUp.Core.Broadcasts;
+using SpeakUp.Core.Campaigns;
 using SpeakUp.Core.Geography;
 
 namespace SpeakUp.Admin;
@@ -30,7 +31,7 @@ public static class BroadcastEndpoints
         return admin;
     }
 
-    private static async Task<IResult> CreateAsync(BroadcastService broadcasts, BroadcastRequest? request, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(BroadcastService broadcasts, ICampaignCalendar calendar, BroadcastRequest? request, CancellationToken cancellationToken)
     {
         if (request?.Content is null)
         {
@@ -47,6 +48,13 @@ public static class BroadcastEndpoints
         if (unknown is not null)
         {
             return Results.BadRequest(new { error = $"unknown state code '{unknown}'" });
+        }
+
+        // A typo would quietly reach nobody: only campaigns of the calendar (past, current or upcoming) are accepted.
+        var unknownCampaign = audience.Campaigns.FirstOrDefault(c => calendar.Find(c) is null);
+        if (unknownCampaign is not null)
+        {
+            return Results.BadRequest(new { error = $"unknown campaign '{unknownCampaign}'" });
         }
 
         var definition = new BroadcastDefinition { Kind = BroadcastKind.Message, Content = request.Content, Audience = audience, CreatedBy = "api" };

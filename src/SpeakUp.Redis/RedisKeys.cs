@@ -34,6 +34,9 @@ internal sealed class RedisKeys
     /// <summary>Hash with fields <c>v</c> (version) and <c>d</c> (session JSON).</summary>
     public RedisKey Session(ChatKey chat) => ForChat(chat, "session");
 
+    /// <summary>Sorted set of the chat's inbound message times in the flood window, and the flag set with its notice.</summary>
+    public (RedisKey Times, RedisKey Notice) Flood(ChatKey chat) => (ForChat(chat, "flood"), ForChat(chat, "flood:notice"));
+
     /// <summary>List of audit entries (JSON), newest first.</summary>
     public RedisKey Audit => $"{prefix}{{audit}}:log";
 
@@ -54,6 +57,9 @@ internal sealed class RedisKeys
 
     /// <summary>Set of joined chats using one language (hi, en…).</summary>
     public RedisKey SupportersWithLanguage(string language) => Supporters("lang:" + language);
+
+    /// <summary>Set of joined chats that joined one campaign (its id, as in c_&lt;id&gt; links).</summary>
+    public RedisKey SupportersInCampaign(string campaignId) => Supporters("campaign:" + campaignId);
 
     /// <summary>How a chat appears as a member of the index sets.</summary>
     public static RedisValue Member(ChatKey chat) => chat.ToString();

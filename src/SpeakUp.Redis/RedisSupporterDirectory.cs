@@ -4,7 +4,8 @@ using StackExchange.Redis;
 namespace SpeakUp.Redis;
 
 /// <summary>
-/// Supporter indexes: joined (sorted by join time), receiving prompts, unreachable, per state and per language.
+/// Supporter indexes: joined (sorted by join time), receiving prompts, unreachable, per state, per language and per
+/// campaign joined.
 /// Only joined supporters are indexed: onboarding sessions expire, and an index entry has no expiry to follow them.
 /// A move is one MULTI/EXEC of the differences; all index keys share the <c>{supporters}</c> hash tag.
 /// </summary>
@@ -102,6 +103,11 @@ internal sealed class RedisSupporterDirectory(IConnectionMultiplexer redis, Redi
         if (!string.IsNullOrEmpty(snapshot.Language))
         {
             entries[keys.SupportersWithLanguage(snapshot.Language)] = null;
+        }
+
+        foreach (var campaign in snapshot.Campaigns)
+        {
+            entries[keys.SupportersInCampaign(campaign)] = null;
         }
 
         return entries;

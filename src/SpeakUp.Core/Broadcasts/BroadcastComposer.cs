@@ -17,6 +17,9 @@ public enum DraftStep
     States,
     Confirm,
     Time,
+
+    /// <summary>Choosing the campaign whose supporters get it.</summary>
+    Campaign,
 }
 
 /// <summary>A broadcast being composed in a chat. Lives in Redis for an hour.</summary>
@@ -32,6 +35,9 @@ public sealed record BroadcastDraft
     public long Count { get; init; }
 
     public bool BigConfirmed { get; init; }
+
+    /// <summary>The preview's control message (Send now / Schedule…): a scheduled job's progress is edited into it.</summary>
+    public string? ControlsMessageId { get; init; }
 }
 
 /// <summary>Drafts per chat.</summary>
@@ -47,10 +53,11 @@ public interface IBroadcastDraftStore
 
 /// <summary>
 /// Composing in the chat: <c>/broadcast</c> → content (text, or a photo or video with caption; "Button: label | url"
-/// lines become URL buttons) → audience → a preview exactly as supporters see it, with the count → send now, schedule,
-/// test to me, or cancel; a second confirmation above Broadcast:ConfirmAbove. <c>/broadcasts</c> lists recent jobs and
-/// <c>/cancel_broadcast &lt;id&gt;</c> stops one. Every step is authorized by the roles looked up on the server; button data
-/// only says which step, never who may do it.
+/// lines become URL buttons) → audience (everyone, states, a language, or a campaign joined) → a preview exactly as
+/// supporters see it, with the count → send now, schedule, test to me, or cancel; a second confirmation above
+/// Broadcast:ConfirmAbove. <c>/broadcasts</c> lists recent jobs and <c>/cancel_broadcast &lt;id&gt;</c> stops one. Every step
+/// is authorized by the roles looked up on the server; button data only says which step, never who may do it, and a
+/// state coordinator's audience is always narrowed to their states.
 /// </summary>
 public sealed class BroadcastComposer(
     IBroadcastDraftStore drafts,
@@ -59,9 +66,13 @@ public sealed class BroadcastComposer(
     IMessageSender sender,
     ILocalizer text,
     TodayClock clock,
+    ICampaignCalendar calendar,
     IOptions<BroadcastOptions> options) : IInboundInterceptor
 {
     public const string Prefix = "bc:";
+
+    /// <summary>Campaigns offered as audience buttons: the next one, the current one and the most recent before them.</summary>
+    public const int CampaignChoices = 6;
 
     public int Order => 40;
 
@@ -88,7 +99,7 @@ public sealed class BroadcastComposer(
                     await SayAsync(chat, text.Format(lang, "broadcast.compose.ask_content"), [], cancellationToken);
                     return true;
                 case "broadcasts":
-                    await ListAsync(chat, lang, cancellationToken);
+                    await ListAsync(chat, lang, roles, cancellationToken);
                     return true;
                 case "cancel_broadcast":
                     await CancelJobAsync(chat, lang, roles, inbound.Argument, cancellationToken);
@@ -202,9 +213,11 @@ public sealed class BroadcastComposer(
             ? [[Button.Callback(P("broadcast.compose.audience_all"), Prefix + "all")],
                [Button.Callback(P("broadcast.compose.audience_states"), Prefix + "st")],
                [.. text.Languages.Select(l => Button.Callback(P("broadcast.compose.audience_language") + ": " + text.Plain(l, "language.name"), Prefix + "l:" + l))],
+               [Button.Callback(P("broadcast.compose.audience_campaign"), Prefix + "cl")],
                [Button.Callback(P("broadcast.compose.cancel"), Prefix + "x")]]
             : [[Button.Callback(P("broadcast.compose.audience_all"), Prefix + "all")],
                [Button.Callback(P("broadcast.compose.audience_states"), Prefix + "st")],
+               [Button.Callback(P("broadcast.compose.audience_campaign"), Prefix + "cl")],
                [Button.Callback(P("broadcast.compose.cancel"), Prefix + "x")]];
         await SayAsync(inbound.Chat, text.Format(context.Language, "broadcast.compose.ask_audience"), choices, cancellationToken);
     }
@@ -222,17 +235,43 @@ public sealed class BroadcastComposer(
                 break;
             case "st" when draft.Step == DraftStep.Audience:
                 await drafts.SaveAsync(chat, draft with { Step = DraftStep.States }, cancellationToken);
-                await SayAsync(chat, text.Format(lang, "broadcast.compose.ask_states"), [], cancellationToken);
+                await AskStatesAsync(context, cancellationToken);
                 break;
-            case ['l', ':', ..] when draft.Step == DraftStep.Audience && context.Roles.IsCentral && text.Supports(action[2..]):
-                await PreviewAsync(context, draft with { Audience = new BroadcastAudience { Languages = [action[2..]] } }, cancellationToken);
-                break;
-            case "test" when draft.Step == DraftStep.Confirm:
-                if (channels.FirstOrDefault(c => c.Channel == chat.Channel) is { } channel)
+            case ['s', ':', ..] when draft.Step is DraftStep.States or DraftStep.Audience:
+                // Only a coordinator's own states are offered; PreviewAsync refuses any other (forged) code.
+                if (IndianStates.Find(action[2..]) is { } state)
                 {
-                    await channel.SendAsync(chat, BroadcastRenderer.Message(draft.Content), cancellationToken);
+                    await PreviewAsync(context, draft with { Audience = new BroadcastAudience { States = [state.Code] } }, cancellationToken);
+                }
+                else
+                {
+                    await SayAsync(chat, text.Format(lang, "broadcast.compose.bad_states", ("states", action[2..])), [], cancellationToken);
                 }
 
+                break;
+            case ['l', ':', ..] when draft.Step == DraftStep.Audience && !context.Roles.IsCentral:
+                // Offered to central staff only: a coordinator's audience is always their states.
+                await RefuseAsync(context, "language " + action[2..], cancellationToken);
+                break;
+            case ['l', ':', ..] when draft.Step == DraftStep.Audience && text.Supports(action[2..]):
+                await PreviewAsync(context, draft with { Audience = new BroadcastAudience { Languages = [action[2..]] } }, cancellationToken);
+                break;
+            case "cl" when draft.Step == DraftStep.Audience:
+                await AskCampaignAsync(context, draft, cancellationToken);
+                break;
+            case ['c', ':', ..] when draft.Step == DraftStep.Campaign:
+                if (calendar.Find(action[2..]) is not { } campaign)
+                {
+                    await SayAsync(chat, text.Format(lang, "broadcast.compose.unknown_campaign"), [], cancellationToken);
+                    break;
+                }
+
+                // A coordinator reaches the campaign's supporters in their own states only.
+                var joined = new BroadcastAudience { Campaigns = [campaign.Id], States = context.Roles.IsCentral ? [] : context.Roles.CoordinatorStates };
+                await PreviewAsync(context, draft with { Audience = joined }, cancellationToken);
+                break;
+            case "test" when draft.Step == DraftStep.Confirm:
+                await SendToSelfAsync(chat, draft, cancellationToken);
                 await SayAsync(chat, text.Format(lang, "broadcast.compose.test_sent"), Controls(lang, draft), cancellationToken);
                 break;
             case "now" or "yes" when draft.Step == DraftStep.Confirm:
@@ -249,7 +288,7 @@ public sealed class BroadcastComposer(
                 await CreateAsync(context, draft, null, cancellationToken);
                 break;
             case "sched" when draft.Step == DraftStep.Confirm:
-                await drafts.SaveAsync(chat, draft with { Step = DraftStep.Time }, cancellationToken);
+                await drafts.SaveAsync(chat, draft with { Step = DraftStep.Time, ControlsMessageId = context.Inbound.SourceMessageId }, cancellationToken);
                 await SayAsync(chat, text.Format(lang, "broadcast.compose.ask_time", ("zone", clock.Zone.Id)), [], cancellationToken);
                 break;
             case "x":
@@ -261,23 +300,82 @@ public sealed class BroadcastComposer(
         }
     }
 
+    private async Task AskStatesAsync(InboundContext context, CancellationToken cancellationToken)
+    {
+        var lang = context.Language;
+        if (context.Roles.IsCentral)
+        {
+            await SayAsync(context.Inbound.Chat, text.Format(lang, "broadcast.compose.ask_states"), [], cancellationToken);
+            return;
+        }
+
+        // A coordinator picks among their own states (or types several codes); nobody else's state is offered.
+        IReadOnlyList<IReadOnlyList<Button>> rows =
+        [
+            .. context.Roles.CoordinatorStates.Chunk(2).Select(pair => (IReadOnlyList<Button>)[.. pair.Select(code => Button.Callback(StateName(lang, code), Prefix + "s:" + code))]),
+            [Button.Callback(text.Plain(lang, "broadcast.compose.cancel"), Prefix + "x")],
+        ];
+        await SayAsync(context.Inbound.Chat, text.Format(lang, "broadcast.compose.ask_states_yours"), rows, cancellationToken);
+    }
+
+    private string StateName(string lang, string code) => text.Plain(lang, "state." + code);
+
+    private async Task AskCampaignAsync(InboundContext context, BroadcastDraft draft, CancellationToken cancellationToken)
+    {
+        var chat = context.Inbound.Chat;
+        var lang = context.Language;
+        var today = clock.Today;
+
+        // The next campaign (its link may already be out), the current one, and the most recent before them.
+        var horizon = calendar.NextAfter(today)?.Starts ?? today;
+        var offered = calendar.All.Where(c => c.Starts <= horizon).OrderByDescending(c => c.Starts).Take(CampaignChoices).ToList();
+        if (offered.Count == 0)
+        {
+            await SayAsync(chat, text.Format(lang, "broadcast.compose.no_campaigns"), [], cancellationToken);
+            return;
+        }
+
+        await drafts.SaveAsync(chat, draft with { Step = DraftStep.Campaign }, cancellationToken);
+        var culture = text.Culture(lang);
+        IReadOnlyList<IReadOnlyList<Button>> rows =
+        [
+            .. offered.Select(c => (IReadOnlyList<Button>)[Button.Callback(
+                text.Plain(lang, "broadcast.compose.campaign_button", ("hashtag", c.Hashtag), ("date", c.Starts.ToString(text.Plain(lang, "format.date"), culture))),
+                Prefix + "c:" + c.Id)]),
+            [Button.Callback(text.Plain(lang, "broadcast.compose.cancel"), Prefix + "x")],
+        ];
+        await SayAsync(chat, text.Format(lang, "broadcast.compose.ask_campaign"), rows, cancellationToken);
+    }
+
+    private async Task RefuseAsync(InboundContext context, string what, CancellationToken cancellationToken)
+    {
+        await broadcasts.AuditRefusalAsync($"{context.Inbound.Chat.Channel}:{context.Inbound.UserId}", what, cancellationToken);
+        await SayAsync(context.Inbound.Chat, text.Format(context.Language, "broadcast.compose.not_allowed"), [], cancellationToken);
+    }
+
+    /// <summary>The content exactly as supporters will get it, to the composer's own chat.</summary>
+    private async Task SendToSelfAsync(ChatKey chat, BroadcastDraft draft, CancellationToken cancellationToken)
+    {
+        if (channels.FirstOrDefault(c => c.Channel == chat.Channel) is { } channel)
+        {
+            await broadcasts.SendToStaffAsync(channel, chat, BroadcastRenderer.Message(draft.Content), cancellationToken);
+        }
+    }
+
     private async Task PreviewAsync(InboundContext context, BroadcastDraft draft, CancellationToken cancellationToken)
     {
         var chat = context.Inbound.Chat;
         var lang = context.Language;
         if (!context.Roles.CanBroadcastTo(draft.Audience.States))
         {
-            await SayAsync(chat, text.Format(lang, "broadcast.compose.not_allowed"), [], cancellationToken);
+            await RefuseAsync(context, "states " + string.Join(',', draft.Audience.States), cancellationToken);
             return;
         }
 
         var count = await broadcasts.CountAsync(draft.Audience, cancellationToken);
         draft = draft with { Step = DraftStep.Confirm, Count = count };
         await drafts.SaveAsync(chat, draft, cancellationToken);
-        if (channels.FirstOrDefault(c => c.Channel == chat.Channel) is { } channel)
-        {
-            await channel.SendAsync(chat, BroadcastRenderer.Message(draft.Content), cancellationToken);
-        }
+        await SendToSelfAsync(chat, draft, cancellationToken);
 
         await SayAsync(chat, text.Format(lang, "broadcast.compose.preview", ("count", count.ToString("N0", CultureInfo.InvariantCulture))), Controls(lang, draft), cancellationToken);
     }
@@ -309,18 +407,24 @@ public sealed class BroadcastComposer(
             return;
         }
 
-        await CreateAsync(context, draft, at, cancellationToken);
-        await SayAsync(chat, text.Format(context.Language, "broadcast.compose.scheduled", ("time", local.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture))), [], cancellationToken);
+        if (await CreateAsync(context, draft, at, cancellationToken))
+        {
+            await SayAsync(chat, text.Format(context.Language, "broadcast.compose.scheduled", ("time", local.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture))), [], cancellationToken);
+        }
     }
 
-    private async Task CreateAsync(InboundContext context, BroadcastDraft draft, DateTimeOffset? at, CancellationToken cancellationToken)
+    /// <summary>Creates the job once (a redelivered press finds no draft); true when it was created.</summary>
+    private async Task<bool> CreateAsync(InboundContext context, BroadcastDraft draft, DateTimeOffset? at, CancellationToken cancellationToken)
     {
         var inbound = context.Inbound;
         if (!await drafts.DeleteAsync(inbound.Chat, cancellationToken))
         {
-            return;
+            return false;
         }
 
+        // Sent now: the pressed control message becomes the progress. Scheduled: the control message the schedule was
+        // asked from does (the time itself was typed), so the job reports in one message instead of a new one per edit.
+        var progressMessage = at is null ? inbound.SourceMessageId : draft.ControlsMessageId;
         var definition = new BroadcastDefinition
         {
             Kind = BroadcastKind.Message,
@@ -328,7 +432,7 @@ public sealed class BroadcastComposer(
             Audience = draft.Audience,
             CreatedBy = $"{inbound.Chat.Channel}:{inbound.UserId}",
             ProgressChat = inbound.Chat.ToString(),
-            ProgressMessageId = at is null ? inbound.SourceMessageId : null,
+            ProgressMessageId = progressMessage,
             ProgressLanguage = context.Language,
         };
         var result = await broadcasts.CreateAsync(definition, at, context.Roles, cancellationToken);
@@ -337,36 +441,50 @@ public sealed class BroadcastComposer(
             var key = result.Forbidden ? "broadcast.compose.not_allowed" : "broadcast.compose.bad_content";
             await SayAsync(inbound.Chat, text.Format(context.Language, key, ("error", result.Error ?? "")), [], cancellationToken);
         }
-        else if (at is null)
+        else if (progressMessage is not null)
         {
             var body = BroadcastProgress.Format(text, context.Language, result.Job, options.Value.MaxPerSecond * options.Value.PacingFactor);
-            await sender.SendAsync(new OutboundMessage(inbound.Chat, body) { ReplacesMessageId = inbound.SourceMessageId }, cancellationToken);
+            await sender.SendAsync(new OutboundMessage(inbound.Chat, body) { ReplacesMessageId = progressMessage }, cancellationToken);
         }
+
+        return result.Job is not null;
     }
 
-    private async Task ListAsync(ChatKey chat, string lang, CancellationToken cancellationToken)
+    /// <summary>The newest jobs with their counts; a coordinator sees only the jobs within their states.</summary>
+    private async Task ListAsync(ChatKey chat, string lang, UserRoles roles, CancellationToken cancellationToken)
     {
-        var jobs = await broadcasts.ListAsync(10, cancellationToken);
-        var b = new MessageText.Builder();
+        var jobs = (await broadcasts.ListAsync(roles.IsCentral ? 10 : 50, cancellationToken))
+            .Where(j => roles.CanBroadcastTo(j.Definition?.Audience.States))
+            .Take(10)
+            .ToList();
         if (jobs.Count == 0)
         {
-            b.Append(text.Format(lang, "broadcast.list.none"));
+            await SayAsync(chat, text.Format(lang, "broadcast.list.none"), [], cancellationToken);
+            return;
         }
 
+        static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+        var b = new MessageText.Builder().Append(text.Format(lang, "broadcast.list.title"));
         foreach (var job in jobs)
         {
-            if (b.Count > 0)
+            b.Line();
+            if (job.Status == BroadcastStatus.Scheduled)
             {
-                b.Line();
+                var at = TimeZoneInfo.ConvertTime(job.ScheduledAt, clock.Zone);
+                b.Append(text.Format(lang, "broadcast.list.item_scheduled", ("id", job.Id), ("time", at.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture))));
+                continue;
             }
 
             b.Append(text.Format(
                 lang,
                 "broadcast.list.item",
                 ("id", job.Id),
-                ("status", job.Status.ToString()),
-                ("sent", job.Sent.ToString("N0", CultureInfo.InvariantCulture)),
-                ("total", job.Total.ToString("N0", CultureInfo.InvariantCulture))));
+                ("status", text.Plain(lang, "broadcast.status." + job.Status)),
+                ("sent", N(job.Sent)),
+                ("failed", N(job.Failed)),
+                ("unreachable", N(job.Unreachable)),
+                ("remaining", N(job.Remaining + job.InFlight)),
+                ("total", N(job.Total))));
         }
 
         await SayAsync(chat, b.Build(), [], cancellationToken);

@@ -21,14 +21,20 @@ public interface IBroadcastStore
     /// <summary>Ids of running jobs.</summary>
     Task<IReadOnlyList<string>> ActiveAsync(CancellationToken cancellationToken);
 
-    /// <summary>Claims one recipient of a job and one token of the global rate, or says how long to wait.</summary>
-    Task<ClaimResult> ClaimAsync(string id, string instance, CancellationToken cancellationToken);
+    /// <summary>
+    /// One atomic step and one round trip: records <paramref name="previous"/> (the outcomes of the worker's last claim,
+    /// of whichever job), then claims up to <paramref name="max"/> due recipients of job <paramref name="id"/>, each with
+    /// its own slot of the global rate; or says how long to wait. Slots after the first are only handed out while they
+    /// fall within <paramref name="horizon"/>. <paramref name="instance"/> names the claimant in the claim's token.
+    /// </summary>
+    Task<ClaimResult> ClaimAsync(string id, string instance, int max, TimeSpan horizon, RecipientResults? previous, CancellationToken cancellationToken);
 
-    /// <summary>Records the outcome of a claimed recipient (also corrects an "unknown" written after a lease ran out).</summary>
-    Task CompleteAsync(string id, ChatKey recipient, RecipientOutcome outcome, CancellationToken cancellationToken);
-
-    /// <summary>Gives a claimed recipient back: due again after <paramref name="notBefore"/>; after <paramref name="maxAttempts"/> it is failed.</summary>
-    Task RetryAsync(string id, ChatKey recipient, TimeSpan notBefore, int maxAttempts, CancellationToken cancellationToken);
+    /// <summary>
+    /// Records outcomes without claiming (a worker stopping, or whose job is no longer running). An outcome counts only
+    /// for the claim that holds the recipient (its token), so recording the same results twice is harmless; a final
+    /// outcome also corrects an "unknown" written after a lease ran out.
+    /// </summary>
+    Task RecordAsync(RecipientResults results, CancellationToken cancellationToken);
 
     /// <summary>A 429: every instance pauses sending for <paramref name="pause"/>.</summary>
     Task PauseAllAsync(TimeSpan pause, CancellationToken cancellationToken);
@@ -53,6 +59,12 @@ public interface IBroadcastStore
     /// <summary>True exactly once per job and key: lets one instance (of many) send a final report or a progress edit.</summary>
     Task<bool> TryTakeTurnAsync(string id, string what, TimeSpan hold, CancellationToken cancellationToken);
 }
+
+/// <summary>The outcomes of one claim (<see cref="ClaimResult.Token"/>) of job <paramref name="JobId"/>, reported together.</summary>
+public sealed record RecipientResults(string JobId, string Token, IReadOnlyList<RecipientResult> Results);
+
+/// <summary>What happened to one claimed recipient; <paramref name="Delay"/> is when a retry or put-back is due again.</summary>
+public readonly record struct RecipientResult(ChatKey Recipient, RecipientOutcome Outcome, TimeSpan Delay = default);
 
 /// <summary>One rendered broadcast message for one chat.</summary>
 public sealed record BroadcastMessage(MessageText Text, BroadcastMedia Media = BroadcastMedia.None, string? MediaFile = null)

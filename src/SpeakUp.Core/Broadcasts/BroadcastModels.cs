@@ -91,12 +91,18 @@ public sealed record BroadcastContent
     }
 }
 
-/// <summary>Who receives a broadcast: opted-in supporters, narrowed by states, languages and join date. Empty lists = no filter.</summary>
+/// <summary>
+/// Who receives a broadcast: opted-in supporters, narrowed by states, languages, campaigns joined and join date. Within a
+/// list any one matches (RJ or UP); the filters together must all match. Empty lists = no filter.
+/// </summary>
 public sealed record BroadcastAudience
 {
     public IReadOnlyList<string> States { get; init; } = [];
 
     public IReadOnlyList<string> Languages { get; init; } = [];
+
+    /// <summary>Campaign ids: supporters who joined any of them (through its c_&lt;id&gt; link, or on one of its days).</summary>
+    public IReadOnlyList<string> Campaigns { get; init; } = [];
 
     public DateTimeOffset? JoinedSince { get; init; }
 
@@ -178,14 +184,26 @@ public enum RecipientOutcome
     Sent,
     Failed,
     Unreachable,
+
+    /// <summary>A timeout or 5xx: due again after a backoff, counting an attempt (it may have been delivered).</summary>
+    Retry,
+
+    /// <summary>Nothing was sent (a 429, a pause, a slot given up, the host stopping): due again, no attempt counted.</summary>
+    PutBack,
 }
 
-/// <summary>The answer of a claim: a recipient to send to now, or how long to wait, or that the job has nothing left.</summary>
-public readonly record struct ClaimResult(ClaimKind Kind, ChatKey? Recipient = null, TimeSpan Wait = default, int Attempt = 0);
+/// <summary>
+/// The answer of a claim: recipients with their send slots, or how long to wait, or that the job has nothing left.
+/// <see cref="Shared"/>: another instance holds slots of the rate within a second of these.
+/// </summary>
+public readonly record struct ClaimResult(ClaimKind Kind, IReadOnlyList<ClaimedRecipient>? Recipients = null, TimeSpan Wait = default, string Token = "", bool Shared = false);
+
+/// <summary>One claimed recipient: send at <see cref="Slot"/> from the moment the claim was answered.</summary>
+public readonly record struct ClaimedRecipient(ChatKey Chat, TimeSpan Slot, int Attempt);
 
 public enum ClaimKind
 {
-    /// <summary>A recipient and a send token: send now.</summary>
+    /// <summary>Recipients, each with a slot of the shared rate: send each at its slot.</summary>
     Claimed,
 
     /// <summary>The global rate, a shared 429 pause, or a per-chat gap: try again after <see cref="ClaimResult.Wait"/>.</summary>

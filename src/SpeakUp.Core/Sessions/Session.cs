@@ -68,6 +68,13 @@ public sealed class Session
     /// <summary>Campaign preselected by a c_&lt;id&gt; deep link.</summary>
     public string? CampaignId { get; set; }
 
+    /// <summary>
+    /// Campaigns the supporter joined, oldest first: the c_&lt;id&gt; link they joined through (or the campaign running the
+    /// day they finished joining), then every campaign whose link they opened after that. Empty in sessions stored
+    /// before it existed.
+    /// </summary>
+    public List<string> Campaigns { get; set; } = [];
+
     /// <summary>Referral code from an r_&lt;code&gt; deep link: who brought this supporter.</summary>
     public string? Referrer { get; set; }
 
@@ -121,8 +128,28 @@ public sealed class Session
         }
     }
 
+    /// <summary>Records that a joined supporter joined a campaign (null: none); nothing before they finish joining.</summary>
+    public void JoinCampaign(string? campaignId)
+    {
+        if (campaignId is null || !IsJoined)
+        {
+            return;
+        }
+
+        // Only a session joined before Campaigns existed has none yet: it keeps the campaign of the link it came through.
+        if (Campaigns.Count == 0 && CampaignId is { } earlier && earlier != campaignId)
+        {
+            Campaigns.Add(earlier);
+        }
+
+        if (!Campaigns.Contains(campaignId, StringComparer.Ordinal))
+        {
+            Campaigns.Add(campaignId);
+        }
+    }
+
     /// <summary>The fields that indexes (counts, broadcast audiences) are built from.</summary>
-    public SupporterSnapshot Snapshot() => new(Chat, IsJoined, OptedIn && !Unreachable && State != SupporterState.OptedOut, StateCode, Language, Unreachable, JoinedAt, Referrer);
+    public SupporterSnapshot Snapshot() => new(Chat, IsJoined, OptedIn && !Unreachable && State != SupporterState.OptedOut, StateCode, Language, Unreachable, JoinedAt, Referrer, new CampaignIds(Campaigns));
 }
 
 /// <summary>The indexed view of a supporter. Indexes are updated only when this changes.</summary>
@@ -134,4 +161,9 @@ public sealed record SupporterSnapshot(
     string? Language,
     bool Unreachable,
     DateTimeOffset? JoinedAt,
-    string? Referrer = null);
+    string? Referrer = null,
+    CampaignIds? Campaigns = null)
+{
+    /// <summary>Campaigns joined (indexed per campaign); never null.</summary>
+    public CampaignIds Campaigns { get; init; } = Campaigns ?? CampaignIds.None;
+}
