@@ -122,8 +122,8 @@ static async Task<int> RunFakeOnlyAsync(BenchOptions options, Report report)
 static int RunWorkflowOnly(BenchOptions options, Report report)
 {
     report.Title("SupporterWorkflow alone, one thread (session JSON in, workflow, JSON out)", options, 6 + options.Todays);
-    var (handle, withJson, allocated, events) = WorkflowLoad.Run(options.Supporters, options.Todays);
-    report.Workflow(handle, withJson, allocated, events);
+    var (handle, handleAllocated, withJson, allocated, events) = WorkflowLoad.Run(options.Supporters, options.Todays);
+    report.Workflow(handle, handleAllocated, withJson, allocated, events);
     return 0;
 }
 

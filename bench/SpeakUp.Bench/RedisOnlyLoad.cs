@@ -5,23 +5,25 @@ using StackExchange.Redis;
 namespace SpeakUp.Bench;
 
 /// <summary>
-/// The host's Redis traffic without the host: per update one HMGET of the session and one compare-and-set save with the
-/// real SaveSession.lua (read from the repo), plus a MULTI/EXEC of the supporter indexes on the join step; each worker
-/// plays one chat at a time, in order, like the dispatcher. Shows what Redis and StackExchange.Redis cost alone.
+/// The host's Redis traffic without the host: per update the session load that also counts the message against the
+/// flood limit (the real LoadSessionAndCount.lua) and one compare-and-set save (the real SaveSession.lua), both read from
+/// the repo, plus a MULTI/EXEC of the supporter indexes on the join step; each worker plays one chat at a time, in order,
+/// like the dispatcher. Shows what Redis and StackExchange.Redis cost alone. (The rate debit of each reply is not in it.)
 /// </summary>
 internal static class RedisOnlyLoad
 {
     public static async Task<(int Updates, TimeSpan Wall, List<double> LatenciesMs)> RunAsync(
         string connectionString, int supporters, int updatesPerSupporter, int concurrency, int payloadBytes, TimeSpan timeout)
     {
-        var script = await File.ReadAllTextAsync(Path.Combine(RepoRoot, "src", "SpeakUp.Redis", "Scripts", "SaveSession.lua"));
+        var scripts = Path.Combine(RepoRoot, "src", "SpeakUp.Redis", "Scripts");
+        var load = await File.ReadAllTextAsync(Path.Combine(scripts, "LoadSessionAndCount.lua"));
+        var save = await File.ReadAllTextAsync(Path.Combine(scripts, "SaveSession.lua"));
         var options = ConfigurationOptions.Parse(connectionString);
         options.ClientName = "speakup-bench-redis-only";
         await using var redis = await ConnectionMultiplexer.ConnectAsync(options);
         var db = redis.GetDatabase();
         var prefix = $"bench:{Guid.NewGuid():N}:";
         var payload = new string('x', payloadBytes);
-        RedisValue[] fields = ["v", "d"];
         var latencies = new List<double>(supporters * updatesPerSupporter);
         var next = -1;
         using var deadline = new CancellationTokenSource(timeout);
@@ -33,12 +35,14 @@ internal static class RedisOnlyLoad
             while ((chat = Interlocked.Increment(ref next)) < supporters && !deadline.IsCancellationRequested)
             {
                 RedisKey key = $"{prefix}{{tg:{chat}}}:session";
+                RedisKey[] loadKeys = [key, $"{prefix}{{tg:{chat}}}:flood", $"{prefix}{{tg:{chat}}}:flood:notice"];
                 for (var step = 0; step < updatesPerSupporter; step++)
                 {
                     var started = Stopwatch.GetTimestamp();
-                    var values = await db.HashGetAsync(key, fields);
-                    var version = values[0].IsNull ? 0 : (long)values[0];
-                    await db.ScriptEvaluateAsync(script, [key], [version, payload, step < 5 ? 2_592_000_000L : 0L]);
+                    var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                    var loaded = (RedisResult[])(await db.ScriptEvaluateAsync(load, loadKeys, ["\"" + chat + "-" + step + "\"", now, 60_000, 20, Guid.NewGuid().ToString("N")]))!;
+                    var version = loaded[0].IsNull ? 0 : (long)loaded[0];
+                    await db.ScriptEvaluateAsync(save, [key], [version, payload, step < 5 ? 2_592_000_000L : 0L]);
                     if (step == 5)
                     {
                         // The join: the index moves of RedisSupporterDirectory, one transaction.

@@ -114,7 +114,7 @@ internal sealed class Report
     {
         var seconds = wall.TotalSeconds;
         Console.WriteLine();
-        Line("updates", F($"{count} in {seconds:0.00} s (HMGET + SaveSession.lua; MULTI/EXEC on the join)"));
+        Line("updates", F($"{count} in {seconds:0.00} s (LoadSessionAndCount.lua + SaveSession.lua; MULTI/EXEC on the join)"));
         Line("updates/s", F($"{count / seconds:0}"));
         Line("latency ms", Percentiles(latencies));
         Line("process CPU", F($"{process.Cpu.TotalSeconds / seconds:0.00} cores (StackExchange.Redis client{(inProcess ? " + Garnet" : "")}), {process.Cpu.TotalMilliseconds * 1000 / Math.Max(count, 1):0} µs/update"));
@@ -123,11 +123,11 @@ internal sealed class Report
         Line("other processes", F($"{others}; load average {LoadAverage()}"));
     }
 
-    public void Workflow(double handleMicros, double withJsonMicros, double allocatedKb, int events)
+    public void Workflow(double handleMicros, double handleAllocatedKb, double withJsonMicros, double allocatedKb, int events)
     {
         Console.WriteLine();
         Line("events", F($"{events} (after as many to warm up)"));
-        Line("workflow.Handle", F($"{handleMicros:0.0} µs/event"));
+        Line("workflow.Handle", F($"{handleMicros:0.0} µs/event, {handleAllocatedKb:0.0} KB allocated/event"));
         Line("with session JSON", F($"{withJsonMicros:0.0} µs/event, {allocatedKb:0.0} KB allocated/event"));
     }
 

@@ -1,4 +1,5 @@
 using SpeakUp.Core.Messaging;
+using SpeakUp.Core.Submissions;
 
 namespace SpeakUp.Core.Sessions;
 
@@ -7,6 +8,15 @@ public interface ISessionStore
 {
     /// <summary>Loads a session with its <see cref="Session.Version"/> set, or null when there is none.</summary>
     Task<Session?> LoadAsync(ChatKey chat, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Loads a session as <see cref="LoadAsync"/> does and, in the same round trip, counts <paramref name="hit"/> in the
+    /// chat's flood window, unless the stored session has already handled the hit's delivery (a redelivery is not counted
+    /// twice). A store that cannot do both at once keeps this default: the session alone, with no count
+    /// (<see cref="SessionLoad.Flood"/> null), and the flood limit then asks its <see cref="IFloodGate"/>.
+    /// </summary>
+    async Task<SessionLoad> LoadCountingAsync(ChatKey chat, FloodHit hit, CancellationToken cancellationToken) =>
+        new(await LoadAsync(chat, cancellationToken), null);
 
     /// <summary>
     /// Saves when the stored version still equals <see cref="Session.Version"/> (0 = must not exist yet).
@@ -18,6 +28,20 @@ public interface ISessionStore
     /// <summary>Deletes everything stored for the chat (the session and any per-chat keys).</summary>
     Task DeleteAsync(ChatKey chat, CancellationToken cancellationToken);
 }
+
+/// <summary>One inbound message to count in its chat's flood window (<see cref="Window"/>, sliding).</summary>
+/// <param name="DeliveryId">Its delivery id: a delivery the session has already handled is not counted again.</param>
+/// <param name="Now">When it arrived.</param>
+/// <param name="Limit">Messages allowed in the window; the first one over it is the one told to slow down.</param>
+/// <param name="Member">Unique to the message, so a load retried after a lost answer counts it once.</param>
+public sealed record FloodHit(string? DeliveryId, DateTimeOffset Now, int Limit, string Member)
+{
+    public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
+}
+
+/// <summary>A session as loaded (null: none yet), and what the flood count said of the message it was loaded for.</summary>
+/// <param name="Flood">Null when nothing was counted: no hit was asked for, the store cannot count, or a redelivery.</param>
+public readonly record struct SessionLoad(Session? Session, FloodCheck? Flood);
 
 /// <summary>Indexes over supporters, kept in step with sessions: counts and audiences without scanning every session.</summary>
 public interface ISupporterDirectory

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using SpeakUp.Core.Campaigns;
@@ -17,8 +18,8 @@ public sealed record WorkflowResult(IReadOnlyList<OutboundMessage> Replies, bool
 
 /// <summary>
 /// The whole supporter flow, top to bottom: language → consent → state → joined, and the commands that work everywhere.
-/// The machine is rebuilt around the session for each event (Stateless's external-state form), so it holds nothing
-/// between events and the session in Redis is the only truth. Pure: no I/O, time from <see cref="TodayClock"/>.
+/// The machine keeps its state in the session (Stateless's external-state form), so it holds nothing between events and
+/// the session in Redis is the only truth. Pure: no I/O, time from <see cref="TodayClock"/>.
 /// </summary>
 public sealed class SupporterWorkflow(ILocalizer text, ICampaignCalendar calendar, TodayClock clock, IOptions<BotOptions> options, IOptions<SubmissionOptions>? submissions = null)
 {
@@ -31,13 +32,24 @@ public sealed class SupporterWorkflow(ILocalizer text, ICampaignCalendar calenda
     /// <summary>States per page of the state keyboard: 10 fit a cheap phone's screen in two columns.</summary>
     public const int StatesPerPage = 10;
 
+    // Configuring a machine costs far more than firing it (Stateless describes every delegate by reflection): each Run
+    // configures its machine once and is reused, one event at a time. Handle is synchronous, so a Run is taken and given
+    // back on the same thread, which is what ConcurrentBag is fastest at; there are never more Runs than threads in Handle.
+    private readonly ConcurrentBag<Run> _runs = [];
+
     public WorkflowResult Handle(Session session, InboundEvent inbound)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(inbound);
-        var run = new Run(this, session, inbound);
+        var run = _runs.TryTake(out var spare) ? spare : new Run(this);
+        run.Begin(session, inbound);
         run.Execute();
-        return new WorkflowResult(run.Replies, run.Forget);
+        var result = new WorkflowResult([.. run.Replies], run.Forget);
+
+        // Only after a clean event: a Run whose action threw is dropped, whatever it was in the middle of.
+        run.End();
+        _runs.Add(run);
+        return result;
     }
 
     /// <summary>The diagram in Graphviz DOT, exported from the same configuration the bot runs.</summary>
@@ -48,8 +60,9 @@ public sealed class SupporterWorkflow(ILocalizer text, ICampaignCalendar calenda
 
     private Stateless.Reflection.StateMachineInfo DescribeMachine()
     {
-        var chat = new ChatKey("doc", "0");
-        return new Run(this, Session.New(chat, DateTimeOffset.UnixEpoch), new InboundEvent { Chat = chat, Kind = InboundKind.Text }).Machine.GetInfo();
+        var run = new Run(this);
+        run.Begin(Session.New(new ChatKey("doc", "0"), DateTimeOffset.UnixEpoch), new InboundEvent { Chat = new ChatKey("doc", "0"), Kind = InboundKind.Text });
+        return run.Machine.GetInfo();
     }
 
     internal enum Trigger
@@ -78,13 +91,20 @@ public sealed class SupporterWorkflow(ILocalizer text, ICampaignCalendar calenda
         Credit,
     }
 
-    /// <summary>One event applied to one session.</summary>
+    /// <summary>
+    /// Applies one event to one session: <see cref="Begin"/> points it at them, <see cref="End"/> lets them go. The machine
+    /// is configured once per Run and reads and writes the state of whichever session the Run holds.
+    /// </summary>
     private sealed class Run
     {
         private readonly SupporterWorkflow _w;
-        private readonly Session _s;
-        private readonly InboundEvent _in;
+        // Between events the machine's state accessor reads this stand-in (Stateless reads the state when it is built);
+        // nothing fires then, so it is never written.
+        private static readonly Session Idle = new();
+
         private readonly List<OutboundMessage> _replies = [];
+        private Session _s = Idle;
+        private InboundEvent _in = null!;
 
         // The value that came with the trigger: a language code, a state code, a page number, a /start payload.
         private string? _arg;
@@ -92,11 +112,9 @@ public sealed class SupporterWorkflow(ILocalizer text, ICampaignCalendar calenda
         // Why content was refused, for Trigger.RefuseContent.
         private Refusal _refusal;
 
-        public Run(SupporterWorkflow workflow, Session session, InboundEvent inbound)
+        public Run(SupporterWorkflow workflow)
         {
             _w = workflow;
-            _s = session;
-            _in = inbound;
             Machine = new StateMachine<S, Trigger>(() => _s.State, s => _s.State = s);
             Configure(Machine);
         }
@@ -106,6 +124,25 @@ public sealed class SupporterWorkflow(ILocalizer text, ICampaignCalendar calenda
         public List<OutboundMessage> Replies => _replies;
 
         public bool Forget { get; private set; }
+
+        public void Begin(Session session, InboundEvent inbound)
+        {
+            _s = session;
+            _in = inbound;
+            _arg = null;
+            _refusal = Refusal.None;
+            _replies.Clear();
+            Forget = false;
+        }
+
+        /// <summary>Drops the references to the event, so a Run waiting in the pool keeps no session or reply alive.</summary>
+        public void End()
+        {
+            _s = Idle;
+            _in = null!;
+            _arg = null;
+            _replies.Clear();
+        }
 
         private string Lang => _s.Language ?? _w.ClientOrDefaultLanguage(_in.ClientLanguage);
 
@@ -418,6 +455,7 @@ public sealed class SupporterWorkflow(ILocalizer text, ICampaignCalendar calenda
             var payload = DeepLink.Parse(_arg);
             if (payload.CampaignId is { } id && _w._calendar.Find(id) is not null)
             {
+                _s.JoinCampaign(id); // a joined supporter opening another campaign's link joins it too
                 _s.CampaignId = id;
             }
 
@@ -486,6 +524,7 @@ public sealed class SupporterWorkflow(ILocalizer text, ICampaignCalendar calenda
         {
             _s.StateCode = _arg;
             _s.JoinedAt ??= _w._clock.UtcNow;
+            _s.JoinCampaign(_s.CampaignId ?? _w._calendar.On(_w._clock.Today)?.Id);
             var b = new MessageText.Builder()
                 .Append(T("joined.welcome", ("state", StateName(_s.StateCode!))))
                 .Paragraph()
@@ -514,7 +553,9 @@ public sealed class SupporterWorkflow(ILocalizer text, ICampaignCalendar calenda
         private void ShowToday()
         {
             var today = _w._clock.Today;
-            var campaign = _w._calendar.On(today);
+
+            // A series shows the day's post (and its talking points) in place of the campaign's variants.
+            var campaign = _w._calendar.On(today)?.ForDay(today);
             if (campaign is null)
             {
                 var next = _w._calendar.NextAfter(today);
@@ -529,9 +570,18 @@ public sealed class SupporterWorkflow(ILocalizer text, ICampaignCalendar calenda
             var b = new MessageText.Builder()
                 .Append(T("today.hashtag", ("hashtag", campaign.Hashtag)))
                 .Line()
-                .Append(T("today.title", ("title", Localized(campaign.Title))))
-                .Paragraph()
-                .Append(T("today.points"));
+                .Append(T("today.title", ("title", Localized(campaign.Title))));
+            var seriesPost = campaign.SeriesPostOn(today);
+            if (campaign.SeriesDayOn(today) is { } day)
+            {
+                var number = day.ToString(CultureInfo.InvariantCulture);
+                var days = campaign.Series!.Count.ToString(CultureInfo.InvariantCulture);
+                b.Line().Append(seriesPost!.Title is { } subject
+                    ? T("today.series_day_titled", ("day", number), ("days", days), ("subject", Localized(subject)))
+                    : T("today.series_day", ("day", number), ("days", days)));
+            }
+
+            b.Paragraph().Append(T("today.points"));
             foreach (var point in Localized(campaign.Points))
             {
                 b.Line().Append(T("today.point", ("point", point)));
@@ -549,9 +599,18 @@ public sealed class SupporterWorkflow(ILocalizer text, ICampaignCalendar calenda
                 Button.Link(P("today.share_x"), new Uri("https://x.com/intent/tweet?text=" + Uri.EscapeDataString(post))),
                 Button.Link(P("today.share_whatsapp"), new Uri("https://wa.me/?text=" + Uri.EscapeDataString(post))),
             ];
-            IReadOnlyList<IReadOnlyList<Button>> rows = _s.IsJoined
-                ? [share, [Button.Callback(P("submit.button"), ButtonData.Submission + ":go")], .. MainMenu()]
-                : [share, .. MainMenu()];
+            var rows = new List<IReadOnlyList<Button>> { share };
+            if (seriesPost?.Image is { } image)
+            {
+                rows.Add([Button.Link(P("today.image"), image)]);
+            }
+
+            if (_s.IsJoined)
+            {
+                rows.Add([Button.Callback(P("submit.button"), ButtonData.Submission + ":go")]);
+            }
+
+            rows.AddRange(MainMenu());
             Reply(b.Build(), rows);
         }
 
