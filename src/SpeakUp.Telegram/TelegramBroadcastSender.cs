@@ -7,6 +7,7 @@ using Telegram.Bot;
 using Telegram.Bot.Exceptions;
 using Telegram.Bot.Types;
 using Telegram.Bot.Types.Enums;
+using Telegram.Bot.Types.ReplyMarkups;
 
 namespace SpeakUp.Telegram;
 
@@ -20,6 +21,9 @@ internal sealed class TelegramBroadcastSender(
     IOptions<BroadcastOptions> options,
     ILogger<TelegramBroadcastSender> logger) : IBroadcastChannel
 {
+    // The last message rendered: a job sends one message to everyone, so its HTML and keyboard are built once, not per send.
+    private volatile Rendered? _last;
+
     public string Channel => TelegramChatKeys.Channel;
 
     public async Task<BroadcastDelivery> SendAsync(ChatKey chat, BroadcastMessage message, CancellationToken cancellationToken)
@@ -31,13 +35,14 @@ internal sealed class TelegramBroadcastSender(
         }
 
         var paid = options.Value.PaidBroadcast;
-        var keyboard = TelegramMessageRenderer.RenderKeyboard(message.Buttons);
+        var rendered = _last is { } last && ReferenceEquals(last.Message, message) ? last : (_last = Rendered.From(message));
+        var keyboard = rendered.Keyboard;
         try
         {
             Message sent;
             if (message.Media == BroadcastMedia.None)
             {
-                var parts = TelegramMessageRenderer.RenderHtml(message.Text);
+                var parts = rendered.Html;
                 if (parts.Count != 1)
                 {
                     return new BroadcastDelivery(DeliveryOutcome.Failed, Error: parts.Count == 0 ? "empty text" : "text longer than one message");
@@ -47,7 +52,7 @@ internal sealed class TelegramBroadcastSender(
             }
             else
             {
-                var caption = TelegramMessageRenderer.RenderHtml(message.Text, 1024);
+                var caption = rendered.Html;
                 if (caption.Count > 1)
                 {
                     return new BroadcastDelivery(DeliveryOutcome.Failed, Error: "caption longer than 1024 characters");
@@ -91,5 +96,13 @@ internal sealed class TelegramBroadcastSender(
             Log.SendFailed(logger, "broadcast", chatId, "unexpected " + ex.GetType().Name, ex);
             return new BroadcastDelivery(DeliveryOutcome.Failed, Error: ex.GetType().Name + ": " + ex.Message);
         }
+    }
+
+    private sealed record Rendered(BroadcastMessage Message, IReadOnlyList<string> Html, InlineKeyboardMarkup? Keyboard)
+    {
+        public static Rendered From(BroadcastMessage message) => new(
+            message,
+            message.Media == BroadcastMedia.None ? TelegramMessageRenderer.RenderHtml(message.Text) : TelegramMessageRenderer.RenderHtml(message.Text, 1024),
+            TelegramMessageRenderer.RenderKeyboard(message.Buttons));
     }
 }

@@ -19,8 +19,15 @@ public sealed class BroadcastOptions
     /// <summary>Above this many recipients the composer asks for a second confirmation.</summary>
     public int ConfirmAbove { get; set; } = 10_000;
 
-    /// <summary>Concurrent sends per instance (each holds at most one recipient in flight).</summary>
+    /// <summary>Claim loops per instance; each holds at most <see cref="BatchSize"/> recipients at a time.</summary>
     public int Workers { get; set; } = 16;
+
+    /// <summary>
+    /// Most recipients one claim takes (one store round trip for all of them, sent concurrently, each at its own slot).
+    /// Slots after a claim's first are only taken while due within 50 ms, so at 30/s a claim holds one or two. Workers ×
+    /// BatchSize is the most recipients one instance holds, and so the most "unknown" a crash of it can leave.
+    /// </summary>
+    public int BatchSize { get; set; } = 4;
 
     /// <summary>How long a claimed recipient belongs to its instance; after that a dead instance's recipient is "unknown".</summary>
     public int LeaseSeconds { get; set; } = 60;
@@ -38,10 +45,11 @@ public sealed class BroadcastOptions
     public bool Enabled { get; set; } = true;
 
     /// <summary>
-    /// The share of <see cref="MaxPerSecond"/> broadcasts pace at: scheduling jitter on the way to Telegram must not push
-    /// one second's window over the limit.
+    /// The share of <see cref="MaxPerSecond"/> broadcasts pace at. What it leaves free of each second (0.99: 10 ms) is how
+    /// late a send slot may be taken; a later one is given up, and the instance's send window keeps any second from
+    /// holding more than MaxPerSecond however late a send arrives (see BroadcastSendWindow).
     /// </summary>
-    public double PacingFactor { get; set; } = 0.985;
+    public double PacingFactor { get; set; } = 0.99;
 
     /// <summary>Send the daily prompt and the "post now" reminder (Bot:DailyPromptTime, the campaign's post_time).</summary>
     public bool DailyPrompts { get; set; } = true;
@@ -76,6 +84,11 @@ public sealed class BroadcastOptionsValidator : IValidateOptions<BroadcastOption
         if (options.Workers is < 1 or > 1024)
         {
             failures.Add("Broadcast:Workers must be between 1 and 1024.");
+        }
+
+        if (options.BatchSize is < 1 or > 64)
+        {
+            failures.Add("Broadcast:BatchSize must be between 1 and 64.");
         }
 
         if (options.LeaseSeconds is < 1 or > 3600)

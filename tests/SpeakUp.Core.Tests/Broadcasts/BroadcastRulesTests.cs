@@ -28,6 +28,19 @@ public sealed class BroadcastRulesTests
     }
 
     [Theory]
+    [InlineData(1, true)]
+    [InlineData(64, true)]
+    [InlineData(0, false)]
+    [InlineData(65, false)]
+    public void BatchSize_is_between_1_and_64(int batch, bool valid)
+    {
+        var result = new BroadcastOptionsValidator().Validate(null, new BroadcastOptions { BatchSize = batch });
+
+        Assert.Equal(valid, result.Succeeded);
+        Assert.Equal(valid, result.FailureMessage?.Contains("Broadcast:BatchSize", StringComparison.Ordinal) != true);
+    }
+
+    [Theory]
     [InlineData("hello", BroadcastMedia.None, null, null, true)]
     [InlineData("", BroadcastMedia.None, null, null, false)]
     [InlineData("", BroadcastMedia.Photo, "file-id", null, true)]

@@ -24,6 +24,7 @@ public sealed class FakeApiCall
     /// <summary>Every parameter. Form values that were JSON (reply_markup) are parsed; other form values stay strings.</summary>
     public JsonObject Parameters { get; }
 
+    /// <summary>When the request arrived (before its body was read); the rate limits count this time.</summary>
     public DateTimeOffset At { get; }
 
     /// <summary>HTTP status answered (0 while in progress, -1 when the connection was dropped on purpose).</summary>
