@@ -7,6 +7,8 @@ internal static class RedisScripts
 
     public static readonly string BroadcastClaim = Read("BroadcastClaim.lua");
 
+    public static readonly string BroadcastForgetRecipient = Read("BroadcastForgetRecipient.lua");
+
     public static readonly string LoadSessionAndCount = Read("LoadSessionAndCount.lua");
 
     public static readonly string WriteCampaigns = Read("WriteCampaigns.lua");

@@ -131,15 +131,26 @@ internal sealed partial class BroadcastHostedService(
 /// Every interactive message (a reply to a supporter, a progress edit) takes a slot of the shared rate without waiting,
 /// so replies always go first and broadcasts fill what is left of the bot's budget.
 /// </summary>
-internal sealed partial class RateSharingMessageSender(IMessageSender inner, IBroadcastStore store, ILogger<RateSharingMessageSender> logger) : IMessageSender
+internal sealed partial class RateSharingMessageSender(IMessageSender inner, IBroadcastStore store, BroadcastSendWindow window, ILogger<RateSharingMessageSender> logger) : IMessageSender
 {
     public async Task<SendResult> SendAsync(OutboundMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
 
-        // A reply never waits on the rate bookkeeping: the debit runs alongside the send, not before it.
+        // A reply never waits on the rate bookkeeping: the debit runs alongside the send, not before it. It also counts
+        // in this instance's send window, so a broadcast send does not follow it into a full second.
         var debit = store.DebitInteractiveAsync(message.Chat, cancellationToken);
-        var result = await inner.SendAsync(message, cancellationToken);
+        SendResult result;
+        var started = window.Enter();
+        try
+        {
+            result = await inner.SendAsync(message, cancellationToken);
+        }
+        finally
+        {
+            window.Exit(started);
+        }
+
         try
         {
             await debit;

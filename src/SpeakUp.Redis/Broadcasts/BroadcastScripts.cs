@@ -25,28 +25,40 @@ internal static class BroadcastScripts
 
     /// <summary>
     /// The audience as a Lua function: opted-in supporters (the prompts set, which excludes unreachable and opted-out
-    /// people), intersected with the union of the chosen states and of the chosen languages, joined since a time; or an
-    /// explicit list of chats. Keys from KEYS[first]: prompts, joined, then nStates state sets, then nLangs language sets.
+    /// people), in any of the chosen states, with any of the chosen languages and in any of the chosen campaigns (each
+    /// group only when chosen), joined since a time; or an explicit list of chats. Keys from KEYS[first]: prompts, joined,
+    /// then nS state sets, nL language sets, nC campaign sets. The members walked are those of the smallest set that every
+    /// recipient must be in (the prompts set, or a group of one set such as a single campaign), so a narrow audience does
+    /// not cost a pass over every supporter.
     /// </summary>
     private const string Audience = """
-        local function audience(first, nS, nL, since, chats)
+        local function audience(first, nS, nL, nC, since, chats)
           if #chats > 0 then return chats end
           local prompts, joined = KEYS[first], KEYS[first + 1]
           local idx = first + 2
-          local states, langs = {}, {}
-          for i = 1, nS do states[i] = KEYS[idx]; idx = idx + 1 end
-          for i = 1, nL do langs[i] = KEYS[idx]; idx = idx + 1 end
-          local members = redis.call('SMEMBERS', prompts)
-          local out = {}
-          for _, m in ipairs(members) do
-            local ok = true
-            if nS > 0 then
-              ok = false
-              for _, k in ipairs(states) do if redis.call('SISMEMBER', k, m) == 1 then ok = true; break end end
+          local groups = {}
+          for _, n in ipairs({nS, nL, nC}) do
+            if n > 0 then
+              local group = {}
+              for i = 1, n do group[i] = KEYS[idx]; idx = idx + 1 end
+              groups[#groups + 1] = group
             end
-            if ok and nL > 0 then
+          end
+          local walk, size = prompts, redis.call('SCARD', prompts)
+          for _, group in ipairs(groups) do
+            if #group == 1 then
+              local n = redis.call('SCARD', group[1])
+              if n < size then walk, size = group[1], n end
+            end
+          end
+          local out = {}
+          if size == 0 then return out end
+          for _, m in ipairs(redis.call('SMEMBERS', walk)) do
+            local ok = walk == prompts or redis.call('SISMEMBER', prompts, m) == 1
+            for _, group in ipairs(groups) do
+              if not ok then break end
               ok = false
-              for _, k in ipairs(langs) do if redis.call('SISMEMBER', k, m) == 1 then ok = true; break end end
+              for _, k in ipairs(group) do if redis.call('SISMEMBER', k, m) == 1 then ok = true; break end end
             end
             if ok and since then
               local j = redis.call('ZSCORE', joined, m)
@@ -57,24 +69,24 @@ internal static class BroadcastScripts
           return out
         end
         local function args()
-          local nS, nL = tonumber(ARGV[2]), tonumber(ARGV[3])
+          local nS, nL, nC = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
           local since = nil
-          if ARGV[4] ~= '' then since = tonumber(ARGV[4]) end
+          if ARGV[5] ~= '' then since = tonumber(ARGV[5]) end
           local chats = {}
-          for i = 6, 5 + tonumber(ARGV[5]) do chats[#chats + 1] = ARGV[i] end
-          return nS, nL, since, chats
+          for i = 7, 6 + tonumber(ARGV[6]) do chats[#chats + 1] = ARGV[i] end
+          return nS, nL, nC, since, chats
         end
         """;
 
     /// <summary>
     /// Takes the snapshot of a scheduled job and makes it runnable; nothing when it is not scheduled any more (another
-    /// instance started it, or it was cancelled). KEYS: meta, pending, scheduled, active, prompts, joined, states…, langs….
-    /// ARGV: id, nStates, nLangs, since ms or '', nChats, chats….
+    /// instance started it, or it was cancelled). KEYS: meta, pending, scheduled, active, prompts, joined, states…, langs…,
+    /// campaigns…. ARGV: id, nStates, nLangs, nCampaigns, since ms or '', nChats, chats….
     /// </summary>
     public const string Start = Now + "\n" + Audience + "\n" + """
         if redis.call('HGET', KEYS[1], 'status') ~= 'Scheduled' then return -1 end
-        local nS, nL, since, chats = args()
-        local members = audience(5, nS, nL, since, chats)
+        local nS, nL, nC, since, chats = args()
+        local members = audience(5, nS, nL, nC, since, chats)
         local batch = {}
         for _, m in ipairs(members) do
           batch[#batch + 1] = 0
@@ -91,96 +103,15 @@ internal static class BroadcastScripts
 
     /// <summary>Same keys and arguments as <see cref="Start"/> minus the job's: KEYS from prompts. Counts the audience.</summary>
     public const string Count = Audience + "\n" + """
-        local nS, nL, since, chats = args()
-        return #audience(1, nS, nL, since, chats)
+        local nS, nL, nC, since, chats = args()
+        return #audience(1, nS, nL, nC, since, chats)
         """;
 
     /// <summary>
-    /// Claims one due recipient and one send slot of the global rate (GCRA: each claim reserves the next free slot, so
-    /// workers of every instance line up instead of racing). Leases that ran out first become "unknown": their instance
-    /// died mid-send and we cannot know whether Telegram delivered, so they are never resent.
-    /// KEYS: meta, pending, inflight, owner, done, tat, pause, recent, active, attempts.
-    /// ARGV: instance, interval ms, lease ms, job id.
-    /// Returns {'claimed', member, slot delay ms, attempts} | {'wait', ms} | {'idle', ms} | {'done'}.
+    /// Records a worker's outcomes and claims its next recipients, each with a slot of the shared rate: embedded as
+    /// Scripts/BroadcastClaim.lua, which documents its keys, arguments and answers.
     /// </summary>
-    public const string Claim = Now + "\n" + """
-        if redis.call('HGET', KEYS[1], 'status') ~= 'Running' then return {'done'} end
-        local expired = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, 100)
-        for _, m in ipairs(expired) do
-          redis.call('ZREM', KEYS[3], m)
-          redis.call('HDEL', KEYS[4], m)
-          redis.call('HSET', KEYS[5], m, 'x')
-          redis.call('HINCRBY', KEYS[1], 'unknown', 1)
-        end
-        local pause = redis.call('PTTL', KEYS[7])
-        if pause > 0 then return {'wait', pause} end
-        redis.call('ZREMRANGEBYSCORE', KEYS[8], '-inf', now - 1000)
-        local member = nil
-        for i = 1, 8 do
-          local c = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, 1)
-          if #c == 0 then break end
-          local last = redis.call('ZSCORE', KEYS[8], c[1])
-          if last and now - tonumber(last) < 1000 then
-            redis.call('ZADD', KEYS[2], tonumber(last) + 1000, c[1])
-          else
-            member = c[1]
-            break
-          end
-        end
-        if not member then
-          if redis.call('ZCARD', KEYS[2]) == 0 and redis.call('ZCARD', KEYS[3]) == 0 then
-            redis.call('HSET', KEYS[1], 'status', 'Completed', 'finished', now)
-            redis.call('SREM', KEYS[9], ARGV[4])
-            return {'done'}
-          end
-          local first = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
-          local wait = 250
-          if #first > 0 then wait = math.max(1, math.min(tonumber(first[2]) - now, 250)) end
-          return {'idle', wait}
-        end
-        local interval = tonumber(ARGV[2])
-        local tat = tonumber(redis.call('GET', KEYS[6]) or '0')
-        local slot = math.max(tat, now)
-        redis.call('SET', KEYS[6], tostring(slot + interval), 'PX', 60000)
-        redis.call('ZREM', KEYS[2], member)
-        redis.call('ZADD', KEYS[3], slot + tonumber(ARGV[3]), member)
-        redis.call('HSET', KEYS[4], member, ARGV[1])
-        redis.call('ZADD', KEYS[8], slot, member)
-        local attempts = redis.call('HGET', KEYS[10], member) or '0'
-        return {'claimed', member, tostring(math.floor(slot - now)), attempts}
-        """;
-
-    /// <summary>
-    /// Records an outcome. A recipient whose lease ran out was recorded "unknown"; the real outcome replaces it.
-    /// KEYS: meta, inflight, owner, done. ARGV: member, outcome code, counter field.
-    /// </summary>
-    public const string Complete = """
-        local prev = redis.call('HGET', KEYS[4], ARGV[1])
-        local removed = redis.call('ZREM', KEYS[2], ARGV[1])
-        redis.call('HDEL', KEYS[3], ARGV[1])
-        if removed == 0 and prev ~= 'x' then return 0 end
-        if prev == 'x' then redis.call('HINCRBY', KEYS[1], 'unknown', -1) end
-        redis.call('HSET', KEYS[4], ARGV[1], ARGV[2])
-        redis.call('HINCRBY', KEYS[1], ARGV[3], 1)
-        return 1
-        """;
-
-    /// <summary>
-    /// Puts a claimed recipient back, due after a delay; counts an attempt unless it was a 429 (nothing was sent).
-    /// KEYS: meta, pending, inflight, owner, done, attempts. ARGV: member, delay ms, max attempts, counts (0/1).
-    /// </summary>
-    public const string Retry = Now + "\n" + """
-        if redis.call('ZREM', KEYS[3], ARGV[1]) == 0 then return 0 end
-        redis.call('HDEL', KEYS[4], ARGV[1])
-        local n = redis.call('HINCRBY', KEYS[6], ARGV[1], tonumber(ARGV[4]))
-        if n >= tonumber(ARGV[3]) then
-          redis.call('HSET', KEYS[5], ARGV[1], 'f')
-          redis.call('HINCRBY', KEYS[1], 'failed', 1)
-          return 2
-        end
-        redis.call('ZADD', KEYS[2], now + tonumber(ARGV[2]), ARGV[1])
-        return 1
-        """;
+    public static readonly string Claim = RedisScripts.BroadcastClaim;
 
     /// <summary>A 429: one pause for everyone, and the rate's next slot after it. KEYS: pause, tat. ARGV: ms.</summary>
     public const string Pause = Now + "\n" + """
@@ -192,11 +123,19 @@ internal static class BroadcastScripts
         return 1
         """;
 
-    /// <summary>An interactive send takes a slot of the shared rate without waiting. KEYS: tat, recent. ARGV: interval ms, chat.</summary>
+    /// <summary>
+    /// Interactive sends take their slots of the shared rate without waiting, one slot per chat given. KEYS: tat, recent.
+    /// ARGV: interval ms, then one chat per send (a chat may repeat).
+    /// </summary>
     public const string Debit = Now + "\n" + """
+        local sends = #ARGV - 1
         local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
-        redis.call('SET', KEYS[1], tostring(math.max(tat, now) + tonumber(ARGV[1])), 'PX', 60000)
-        redis.call('ZADD', KEYS[2], now, ARGV[2])
+        redis.call('SET', KEYS[1], tostring(math.max(tat, now) + sends * tonumber(ARGV[1])), 'PX', 60000)
+        for i = 2, #ARGV do redis.call('ZADD', KEYS[2], now, ARGV[i]) end
+        -- Only the last second matters; trimmed here too and left to expire when the bot is quiet, so the window names
+        -- no chat for longer than a couple of seconds.
+        redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - 1000)
+        if redis.call('PTTL', KEYS[2]) < 2000 then redis.call('PEXPIRE', KEYS[2], 2000) end
         return 1
         """;
 

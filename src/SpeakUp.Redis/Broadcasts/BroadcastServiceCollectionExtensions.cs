@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SpeakUp.Core;
 using SpeakUp.Core.Broadcasts;
@@ -31,8 +32,12 @@ public static class BroadcastServiceCollectionExtensions
         services.AddOptions<DailyPromptOptions>().Bind(configuration.GetSection(BotOptions.Section)).Validate(
             o => TimeOnly.TryParseExact(o.DailyPromptTime, "HH:mm", out _),
             "Bot:DailyPromptTime must be HH:mm (e.g. 09:00).").ValidateOnStart();
-        services.AddSingleton<IBroadcastStore, RedisBroadcastStore>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<RedisBroadcastStore>();
+        services.AddSingleton<IBroadcastStore>(sp => sp.GetRequiredService<RedisBroadcastStore>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<SpeakUp.Core.Sessions.ISupporterDataEraser, BroadcastEraser>());
         services.AddSingleton<BroadcastRenderer>();
+        services.AddSingleton<BroadcastSendWindow>();
         services.AddSingleton<BroadcastRunner>();
         services.AddSingleton<BroadcastService>();
         services.AddSingleton<IBroadcastDraftStore, RedisBroadcastDraftStore>();

@@ -13,7 +13,7 @@ namespace SpeakUp.Redis.Broadcasts;
 /// a hash of outcomes. Job keys share the <c>{supporters}</c> hash tag with the supporter indexes so the snapshot and
 /// every claim are single scripts (see <see cref="BroadcastScripts"/>).
 /// </summary>
-internal sealed class RedisBroadcastStore(IConnectionMultiplexer redis, RedisKeys keys, IOptions<BroadcastOptions> options) : IBroadcastStore
+internal sealed class RedisBroadcastStore(IConnectionMultiplexer redis, RedisKeys keys, IOptions<BroadcastOptions> options, TimeProvider? time = null) : IBroadcastStore
 {
     private const string Tag = "{supporters}";
 
@@ -35,6 +35,12 @@ internal sealed class RedisBroadcastStore(IConnectionMultiplexer redis, RedisKey
 
     private RedisKey Recent => Global("recent");
 
+    private RedisKey Claimers => Global("claimers");
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, JobKeySet> _jobKeys = new(StringComparer.Ordinal);
+
+    private long _claims;
+
     /// <summary>Milliseconds between two broadcast sends of the whole bot.</summary>
     private double IntervalMs => 1000.0 / (options.Value.MaxPerSecond * options.Value.PacingFactor);
 
@@ -53,7 +59,7 @@ internal sealed class RedisBroadcastStore(IConnectionMultiplexer redis, RedisKey
         var result = await Guard(Db.ScriptEvaluateAsync(
             BroadcastScripts.Create,
             [Job(id, "meta"), All, Scheduled],
-            [id, json, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), scheduledAt.ToUnixTimeMilliseconds(), definition.CreatedBy, definition.Kind.ToString()]), cancellationToken);
+            [id, json, (time ?? TimeProvider.System).GetUtcNow().ToUnixTimeMilliseconds(), scheduledAt.ToUnixTimeMilliseconds(), definition.CreatedBy, definition.Kind.ToString()]), cancellationToken);
         return (long)result == 1;
     }
 
@@ -84,10 +90,12 @@ internal sealed class RedisBroadcastStore(IConnectionMultiplexer redis, RedisKey
         var k = new List<RedisKey> { keys.SupportersReceivingPrompts, keys.SupportersJoined };
         k.AddRange(audience.States.Select(keys.SupportersInState));
         k.AddRange(audience.Languages.Select(keys.SupportersWithLanguage));
+        k.AddRange(audience.Campaigns.Select(keys.SupportersInCampaign));
         var a = new List<RedisValue>
         {
             audience.States.Count,
             audience.Languages.Count,
+            audience.Campaigns.Count,
             audience.JoinedSince is { } since ? since.ToUnixTimeMilliseconds() : "",
             audience.Chats.Count,
         };
@@ -107,58 +115,200 @@ internal sealed class RedisBroadcastStore(IConnectionMultiplexer redis, RedisKey
         return [.. active.Select(v => v.ToString()).Order(StringComparer.Ordinal)];
     }
 
-    public async Task<ClaimResult> ClaimAsync(string id, string instance, CancellationToken cancellationToken)
+    public async Task<ClaimResult> ClaimAsync(string id, string instance, int max, TimeSpan horizon, RecipientResults? previous, CancellationToken cancellationToken)
     {
-        var result = (RedisResult[])(await Guard(Db.ScriptEvaluateAsync(
-            BroadcastScripts.Claim,
-            [Job(id, "meta"), Job(id, "pending"), Job(id, "inflight"), Job(id, "owner"), Job(id, "done"), Tat, Pause, Recent, Active, Job(id, "attempts")],
-            [instance, IntervalMs, (long)options.Value.Lease.TotalMilliseconds, id]), cancellationToken))!;
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
+        var token = $"{instance}/{Interlocked.Increment(ref _claims).ToString(CultureInfo.InvariantCulture)}";
+        var result = (RedisResult[])(await ClaimScriptAsync(id, token, max, horizon, previous, cancellationToken))!;
         switch ((string?)result[0])
         {
             case "claimed":
-                if (!ChatKey.TryParse((string?)result[1], out var chat))
+                var claimed = new ClaimedRecipient[(result.Length - 2) / 3];
+                for (var i = 0; i < claimed.Length; i++)
                 {
-                    throw new InvalidOperationException($"Broadcast {id} holds a recipient that is not a chat key: '{result[1]}'.");
+                    var member = (string?)result[2 + (i * 3)];
+                    if (!ChatKey.TryParse(member, out var chat))
+                    {
+                        throw new InvalidOperationException($"Broadcast {id} holds a recipient that is not a chat key: '{member}'.");
+                    }
+
+                    claimed[i] = new ClaimedRecipient(chat.Value, TimeSpan.FromMicroseconds((long)result[3 + (i * 3)]), (int)(long)result[4 + (i * 3)]);
                 }
 
-                return new ClaimResult(ClaimKind.Claimed, chat, TimeSpan.FromMilliseconds(ParseLong(result[2])), (int)ParseLong(result[3]));
+                return new ClaimResult(ClaimKind.Claimed, claimed, Token: token, Shared: (long)result[1] == 1);
             case "wait":
-                return new ClaimResult(ClaimKind.Wait, Wait: TimeSpan.FromMilliseconds(ParseLong(result[1])));
+                return new ClaimResult(ClaimKind.Wait, Wait: TimeSpan.FromMilliseconds((long)result[1]));
             case "idle":
-                return new ClaimResult(ClaimKind.Idle, Wait: TimeSpan.FromMilliseconds(ParseLong(result[1])));
+                return new ClaimResult(ClaimKind.Idle, Wait: TimeSpan.FromMilliseconds((long)result[1]));
             default:
                 return new ClaimResult(ClaimKind.Done);
         }
     }
 
-    private static long ParseLong(RedisResult value) =>
-        (long)double.Parse((string?)value ?? "0", NumberStyles.Float, CultureInfo.InvariantCulture);
-
-    public Task CompleteAsync(string id, ChatKey recipient, RecipientOutcome outcome, CancellationToken cancellationToken)
+    public Task RecordAsync(RecipientResults results, CancellationToken cancellationToken)
     {
-        var (code, field) = outcome switch
-        {
-            RecipientOutcome.Sent => ("s", "sent"),
-            RecipientOutcome.Unreachable => ("u", "unreachable"),
-            _ => ("f", "failed"),
-        };
-        return Guard(Db.ScriptEvaluateAsync(
-            BroadcastScripts.Complete,
-            [Job(id, "meta"), Job(id, "inflight"), Job(id, "owner"), Job(id, "done")],
-            [recipient.ToString(), code, field]), cancellationToken);
+        ArgumentNullException.ThrowIfNull(results);
+        return results.Results.Count == 0 ? Task.CompletedTask : ClaimScriptAsync(results.JobId, "", 0, TimeSpan.Zero, results, cancellationToken);
     }
 
-    public Task RetryAsync(string id, ChatKey recipient, TimeSpan notBefore, int maxAttempts, CancellationToken cancellationToken) =>
-        Guard(Db.ScriptEvaluateAsync(
-            BroadcastScripts.Retry,
-            [Job(id, "meta"), Job(id, "pending"), Job(id, "inflight"), Job(id, "owner"), Job(id, "done"), Job(id, "attempts")],
-            [recipient.ToString(), (long)notBefore.TotalMilliseconds, maxAttempts, maxAttempts == int.MaxValue ? 0 : 1]), cancellationToken);
+    private Task<RedisResult> ClaimScriptAsync(string id, string token, int max, TimeSpan horizon, RecipientResults? previous, CancellationToken cancellationToken)
+    {
+        var job = JobKeys(id);
+        var of = previous is null ? job : JobKeys(previous.JobId);
+        var count = previous?.Results.Count ?? 0;
+        var args = new RedisValue[9 + (count * 3)];
+        args[0] = token;
+        args[1] = IntervalMs;
+        args[2] = (long)options.Value.Lease.TotalMilliseconds;
+        args[3] = id;
+        args[4] = max;
+        args[5] = horizon.TotalMilliseconds;
+        args[6] = options.Value.MaxAttempts;
+        args[7] = previous?.Token ?? "";
+        args[8] = count;
+        for (var i = 0; i < count; i++)
+        {
+            var r = previous!.Results[i];
+            args[9 + (i * 3)] = r.Recipient.ToString();
+            args[10 + (i * 3)] = r.Outcome switch
+            {
+                RecipientOutcome.Sent => "s",
+                RecipientOutcome.Unreachable => "u",
+                RecipientOutcome.Retry => "r",
+                RecipientOutcome.PutBack => "p",
+                _ => "f",
+            };
+            args[11 + (i * 3)] = (long)Math.Max(0, r.Delay.TotalMilliseconds);
+        }
+
+        RedisKey[] scriptKeys =
+        [
+            job.Meta, job.Pending, job.InFlight, job.Owner, job.Done, Tat, Pause, Recent, Active, job.Attempts,
+            of.Meta, of.Pending, of.InFlight, of.Owner, of.Done, of.Attempts, Claimers,
+        ];
+        return Guard(Db.ScriptEvaluateAsync(BroadcastScripts.Claim, scriptKeys, args), cancellationToken);
+    }
+
+    /// <summary>The keys of a job the claim script touches, built once per job rather than on every claim.</summary>
+    private JobKeySet JobKeys(string id)
+    {
+        if (_jobKeys.TryGetValue(id, out var cached))
+        {
+            return cached;
+        }
+
+        if (_jobKeys.Count > 1000)
+        {
+            _jobKeys.Clear();
+        }
+
+        return _jobKeys[id] = new JobKeySet(Job(id, "meta"), Job(id, "pending"), Job(id, "inflight"), Job(id, "owner"), Job(id, "done"), Job(id, "attempts"));
+    }
+
+    private sealed record JobKeySet(RedisKey Meta, RedisKey Pending, RedisKey InFlight, RedisKey Owner, RedisKey Done, RedisKey Attempts);
+
+    /// <summary>/forgetme: the chat leaves every job (waiting, in flight, outcome, attempts) and the pacing window.</summary>
+    public async Task<long> ForgetRecipientAsync(ChatKey chat, CancellationToken cancellationToken)
+    {
+        var ids = await Guard(Db.SortedSetRangeByRankAsync(All), cancellationToken);
+        long held = 0;
+
+        // A batch of jobs per script: a year of daily prompts and reminders is some 730 jobs, and one script over all of
+        // them would hold Redis for longer than a reply may wait.
+        foreach (var batch in ids.Select(v => v.ToString()).Where(IsValidId).Chunk(64).DefaultIfEmpty([]))
+        {
+            var jobKeys = new List<RedisKey>(1 + (batch.Length * 6)) { Recent };
+            foreach (var id in batch)
+            {
+                jobKeys.AddRange([Job(id, "meta"), Job(id, "pending"), Job(id, "inflight"), Job(id, "owner"), Job(id, "done"), Job(id, "attempts")]);
+            }
+
+            held += (long)await Guard(Db.ScriptEvaluateAsync(RedisScripts.BroadcastForgetRecipient, [.. jobKeys], [chat.ToString()]), cancellationToken);
+        }
+
+        return held;
+    }
 
     public Task PauseAllAsync(TimeSpan pause, CancellationToken cancellationToken) =>
         Guard(Db.ScriptEvaluateAsync(BroadcastScripts.Pause, [Pause, Tat], [(long)Math.Max(1, pause.TotalMilliseconds)]), cancellationToken);
 
-    public Task DebitInteractiveAsync(ChatKey chat, CancellationToken cancellationToken) =>
-        Guard(Db.ScriptEvaluateAsync(BroadcastScripts.Debit, [Tat, Recent], [IntervalMs, chat.ToString()]), cancellationToken);
+    /// <summary>
+    /// Records an interactive send in the shared rate. Debits are grouped: while one group's script is on its way, the
+    /// sends that come meanwhile wait for the next, so under load a reply costs a fraction of a round trip instead of
+    /// one, and an idle bot still sends each debit at once (nothing waits for a timer).
+    /// </summary>
+    public Task DebitInteractiveAsync(ChatKey chat, CancellationToken cancellationToken)
+    {
+        TaskCompletionSource done;
+        var flush = false;
+        lock (_debits)
+        {
+            _debits.Chats.Add(chat.ToString());
+            done = _debits.Next ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (!_debits.Flushing)
+            {
+                _debits.Flushing = true;
+                flush = true;
+            }
+        }
+
+        if (flush)
+        {
+            _ = FlushDebitsAsync();
+        }
+
+        return done.Task.WaitAsync(cancellationToken);
+    }
+
+    private async Task FlushDebitsAsync()
+    {
+        while (true)
+        {
+            RedisValue[] args;
+            TaskCompletionSource done;
+            lock (_debits)
+            {
+                if (_debits.Chats.Count == 0)
+                {
+                    _debits.Flushing = false;
+                    return;
+                }
+
+                args = new RedisValue[_debits.Chats.Count + 1];
+                args[0] = IntervalMs;
+                for (var i = 0; i < _debits.Chats.Count; i++)
+                {
+                    args[i + 1] = _debits.Chats[i];
+                }
+
+                _debits.Chats.Clear();
+                done = _debits.Next!;
+                _debits.Next = null;
+            }
+
+            try
+            {
+                await Guard(Db.ScriptEvaluateAsync(BroadcastScripts.Debit, [Tat, Recent], args), CancellationToken.None);
+                done.TrySetResult();
+            }
+            catch (Exception ex)
+            {
+                // Every send of the group learns it (they log it); the next group tries again.
+                done.TrySetException(ex);
+            }
+        }
+    }
+
+    private readonly DebitGroup _debits = new();
+
+    private sealed class DebitGroup
+    {
+        public List<string> Chats { get; } = [];
+
+        public TaskCompletionSource? Next { get; set; }
+
+        public bool Flushing { get; set; }
+    }
 
     public async Task<BroadcastJobInfo?> GetAsync(string id, CancellationToken cancellationToken)
     {

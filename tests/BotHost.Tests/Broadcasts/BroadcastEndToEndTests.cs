@@ -26,13 +26,10 @@ public sealed class BroadcastEndToEndTests(RedisServerFixture redis, ITestOutput
     public async Task A_2000_recipient_broadcast_reaches_everyone_once_within_the_limits_and_marks_the_blocked()
     {
         Skip.IfNot(redis.IsAvailable, redis.UnavailableReason);
-        // At 500/s a 15 ms scheduling hiccup on a busy 2-core machine is enough to fill one second's window: pace at 90%.
-        await using var host = await BotHostHarness.StartAsync(redis, s =>
-        {
-            Settings(s, 500, paid: true);
-            s["Broadcast:PacingFactor"] = "0.9";
-        });
-        host.Telegram.RateLimit = new FakeTelegramRateLimit { PaidPerSecond = 500 };
+        // Telegram's free rate and the default pace (99 % of it): a send that arrives late is held back by the send window
+        // (or its slot given up), never a 429. About 70 s.
+        await using var host = await BotHostHarness.StartAsync(redis, s => Settings(s, 30, paid: false));
+        host.Telegram.RateLimit = new FakeTelegramRateLimit { PerSecond = 30 };
         var ids = Enumerable.Range(0, 2000).Select(i => 71_000_000L + i).ToArray();
         var blocked = ids.Where((_, i) => i % 20 == 7).ToHashSet();
         foreach (var b in blocked)
@@ -44,25 +41,31 @@ public sealed class BroadcastEndToEndTests(RedisServerFixture redis, ITestOutput
         using var admin = Supporters.Admin(host.BaseAddress);
 
         var id = await Supporters.CreateBroadcastAsync(admin, "Kal 11 baje: #SpeakUpForFarmers");
-        var meta = await Supporters.WaitForFinishAsync(redis.Connection.GetDatabase(), host.KeyPrefix, id, TimeSpan.FromMinutes(2));
+        var meta = await Supporters.WaitForFinishAsync(redis.Connection.GetDatabase(), host.KeyPrefix, id, TimeSpan.FromMinutes(3));
 
+        // Blocked chats' calls count too: Telegram counts a message when it arrives, whatever it answers.
+        var sends = host.Telegram.CallsTo("sendMessage").OrderBy(c => c.At).ToList();
+        var seconds = (sends[^1].At - sends[0].At).TotalSeconds;
+        output.WriteLine($"{sends.Count} calls in {seconds:0.00} s: {(sends.Count - 1) / seconds:0.00}/s at a limit of 30/s; 429s: {host.Telegram.RateLimit.Violations}");
+        var gaps = sends.Zip(sends.Skip(1), (a, b) => (Gap: (b.At - a.At).TotalMilliseconds, At: (a.At - sends[0].At).TotalSeconds)).OrderByDescending(g => g.Gap).Take(5);
+        output.WriteLine($"longest gaps between sends (a stall of this process, where the fake runs too, shows here): {string.Join(", ", gaps.Select(g => $"{g.Gap:0} ms at {g.At:0.0} s"))}");
         Assert.Equal(0, host.Telegram.RateLimit.Violations);
         Assert.All(ids, chat => Assert.Equal(blocked.Contains(chat) ? 0 : 1, host.Telegram.MessagesTo(chat).Count));
         Assert.Equal(("2000", "1900", "100", "0", "0"), (meta["total"], meta["sent"], meta["unreachable"], meta["failed"], meta["unknown"]));
         var counts = await host.App.Services.GetRequiredService<ISupporterDirectory>().CountAsync(default);
         Assert.Equal(100, counts.Unreachable);
         Assert.True((await host.LoadSessionAsync(71_000_007))!.Unreachable);
-        Assert.All(host.Telegram.CallsTo("sendMessage"), c => Assert.Equal("true", c["allow_paid_broadcast"]?.ToString().ToLowerInvariant()));
+        Assert.All(sends, c => Assert.NotEqual("true", c["allow_paid_broadcast"]?.ToString().ToLowerInvariant()));
     }
 
     [SkippableFact]
     public async Task At_telegrams_free_rate_a_broadcast_keeps_under_30_a_second_and_1_a_second_per_chat()
     {
         Skip.IfNot(redis.IsAvailable, redis.UnavailableReason);
-        // The fake runs in this process next to the host: a pause of the process (GC, two busy cores) lets queued sends
-        // arrive in the same millisecond. 90% leaves 110 ms a second for that; a real Bot API does not pause with us.
-        // docs/benchmarks.md measures the default 98.5% alone: SPEAKUP_BENCH_PACING=0.985.
-        var pacing = double.Parse(Environment.GetEnvironmentVariable("SPEAKUP_BENCH_PACING") ?? "0.9", CultureInfo.InvariantCulture);
+        // The default pace (99 % of the limit), with the fake in this process next to the host: a pause of the process
+        // (GC, two busy cores) makes sends late, and the engine must give those slots up or hold the next sends back.
+        // SPEAKUP_BENCH_PACING measures another factor (docs/benchmarks.md).
+        var pacing = double.Parse(Environment.GetEnvironmentVariable("SPEAKUP_BENCH_PACING") ?? "0.99", CultureInfo.InvariantCulture);
         await using var host = await BotHostHarness.StartAsync(redis, s =>
         {
             Settings(s, 30, paid: false);
@@ -80,7 +83,7 @@ public sealed class BroadcastEndToEndTests(RedisServerFixture redis, ITestOutput
         var id = await Supporters.CreateBroadcastAsync(admin, "#SpeakUpForFarmers");
         var meta = await Supporters.WaitForFinishAsync(redis.Connection.GetDatabase(), host.KeyPrefix, id, TimeSpan.FromMinutes(1));
 
-        var sends = host.Telegram.CallsTo("sendMessage").Where(c => c.ChatId != 72_999_999).ToList();
+        var sends = host.Telegram.CallsTo("sendMessage").Where(c => c.ChatId != 72_999_999).OrderBy(c => c.At).ToList();
         var seconds = (sends[^1].At - sends[0].At).TotalSeconds;
         var rate = (sends.Count - 1) / seconds;
         output.WriteLine($"{sends.Count} messages in {seconds:0.00} s: {rate:0.00}/s at a limit of 30/s; 429s: {host.Telegram.RateLimit.Violations}");
@@ -179,6 +182,38 @@ public sealed class BroadcastEndToEndTests(RedisServerFixture redis, ITestOutput
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
     [SkippableFact]
+    public async Task A_forgotten_supporter_leaves_every_broadcast_job_and_the_counts_stay()
+    {
+        Skip.IfNot(redis.IsAvailable, redis.UnavailableReason);
+        await using var host = await BotHostHarness.StartAsync(redis, s => Settings(s, 30, paid: false));
+        var ids = Enumerable.Range(0, 3).Select(i => 77_000_000L + i).ToArray();
+        await Supporters.SeedAsync(host.App.Services.GetRequiredService<ISessionStore>(), host.App.Services.GetRequiredService<ISupporterDirectory>(), ids);
+        using var admin = Supporters.Admin(host.BaseAddress);
+        var first = await Supporters.CreateBroadcastAsync(admin, "Pehla sandesh");
+        await Supporters.WaitForFinishAsync(redis.Connection.GetDatabase(), host.KeyPrefix, first, TimeSpan.FromSeconds(30));
+        var second = await Supporters.CreateBroadcastAsync(admin, "Doosra sandesh");
+        await Supporters.WaitForFinishAsync(redis.Connection.GetDatabase(), host.KeyPrefix, second, TimeSpan.FromSeconds(30));
+        var leaving = "tg:" + ids[0].ToString(CultureInfo.InvariantCulture);
+        var staying = "tg:" + ids[1].ToString(CultureInfo.InvariantCulture);
+        var jobsBefore = (await RedisDump.DumpAsync(redis.Connection, host.KeyPrefix)).Where(k => k.Key.Contains(":bc:", StringComparison.Ordinal)).ToList();
+        Assert.Contains(jobsBefore, k => k.Mentions(leaving));
+
+        var confirm = Assert.Single(await host.SayAsync(ids[0], "/forgetme"));
+        await host.PressAsync(confirm, "ok");
+
+        var stored = await RedisDump.DumpOnceForgottenAsync(redis.Connection, host.KeyPrefix, leaving, TimeSpan.FromSeconds(10));
+        var left = string.Join(", ", stored.Where(k => k.Mentions(leaving)).Select(k => k.Key));
+        Assert.True(left.Length == 0, left);
+        Assert.Contains(stored, k => k.Key.Contains(":bc:", StringComparison.Ordinal) && k.Mentions(staying));
+        foreach (var job in new[] { first, second })
+        {
+            var report = await admin.GetStringAsync($"/admin/broadcasts/{job}");
+            Assert.Contains("\"sent\":3", report, StringComparison.Ordinal);
+            Assert.Contains("\"total\":3", report, StringComparison.Ordinal);
+        }
+    }
+
+    [SkippableFact]
     public async Task A_scheduled_broadcast_waits_for_its_time_then_sends()
     {
         Skip.IfNot(redis.IsAvailable, redis.UnavailableReason);
@@ -196,6 +231,8 @@ public sealed class BroadcastEndToEndTests(RedisServerFixture redis, ITestOutput
         Assert.Contains("\"status\":\"Scheduled\"", created);
         Assert.Equal("3", meta["sent"]);
         Assert.All(ids, chat => Assert.Single(host.Telegram.MessagesTo(chat)));
-        Assert.True(long.Parse(meta["started"], CultureInfo.InvariantCulture) - long.Parse(meta["created"], CultureInfo.InvariantCulture) >= 1500);
+        // Against the time it was scheduled for, not the time it was created: on a busy machine the request itself can take
+        // most of the two seconds.
+        Assert.True(long.Parse(meta["started"], CultureInfo.InvariantCulture) >= at.ToUnixTimeMilliseconds(), $"started {meta["started"]}, scheduled {at.ToUnixTimeMilliseconds()}");
     }
 }

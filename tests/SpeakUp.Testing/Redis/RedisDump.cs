@@ -16,6 +16,26 @@ public sealed record DumpedKey(string Key, string Type, string Contents)
 public static class RedisDump
 {
     /// <summary>
+    /// The dump once no key mentions <paramref name="chat"/> any more, or after <paramref name="within"/>. The reply that says
+    /// "your data is deleted" takes its share of the bot's rate, which lists the chat in the shared one-second pacing
+    /// window; that key expires two seconds after the last send, and this waits for it instead of pretending it is not there.
+    /// </summary>
+    public static async Task<IReadOnlyList<DumpedKey>> DumpOnceForgottenAsync(IConnectionMultiplexer redis, string keyPrefix, string chat, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (true)
+        {
+            var dumped = await DumpAsync(redis, keyPrefix);
+            if (!dumped.Any(k => k.Mentions(chat)) || DateTime.UtcNow > deadline)
+            {
+                return dumped;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>
     /// Every key under <paramref name="keyPrefix"/> (found with SCAN) with its whole content: string value, hash fields and
     /// values, set, sorted set and list members. For the small key spaces of a test.
     /// </summary>
