@@ -22,9 +22,15 @@ public sealed partial class ConversationEngine(
     IOptions<BotOptions> options,
     IRoleDirectory roles,
     IEnumerable<IInboundInterceptor> interceptors,
-    ILogger<ConversationEngine> logger)
+    ILogger<ConversationEngine> logger,
+    IEnumerable<ISupporterDataEraser>? erasers = null)
 {
     private readonly IInboundInterceptor[] _interceptors = [.. interceptors.OrderBy(i => i.Order)];
+
+    // The flood limit's count rides on the session load, so it costs no round trip of its own.
+    private readonly IInboundFloodLimit? _floodLimit = interceptors.OfType<IInboundFloodLimit>().FirstOrDefault();
+
+    private readonly ISupporterDataEraser[] _erasers = [.. erasers ?? []];
 
     /// <summary>Conflicts mean another instance wrote the same chat at the same moment; a handful of retries always settles it.</summary>
     private const int MaxConflictRetries = 20;
@@ -39,8 +45,15 @@ public sealed partial class ConversationEngine(
         var wasLoaded = false;
         if (_interceptors.Length > 0 && inbound.Kind != InboundKind.Blocked)
         {
-            // The session loaded for the interceptors is reused for the workflow's first attempt: no extra round trip.
-            loaded = await WhileStorageIsDownAsync(() => sessions.LoadAsync(inbound.Chat, cancellationToken), inbound.Chat, cancellationToken);
+            // Roles come from memory. The session loaded for the interceptors (with the flood count, in the same round
+            // trip) is reused for the workflow's first attempt: no extra round trip.
+            var who = await roles.GetAsync(inbound.Chat.Channel, inbound.UserId, cancellationToken);
+            var hit = _floodLimit?.HitFor(inbound, who);
+            var load = await WhileStorageIsDownAsync(
+                async () => hit is null ? new SessionLoad(await sessions.LoadAsync(inbound.Chat, cancellationToken), null) : await sessions.LoadCountingAsync(inbound.Chat, hit, cancellationToken),
+                inbound.Chat,
+                cancellationToken);
+            loaded = load.Session;
             wasLoaded = true;
             if (loaded?.HasSeen(inbound.DeliveryId) == true)
             {
@@ -48,8 +61,7 @@ public sealed partial class ConversationEngine(
                 return;
             }
 
-            var who = await roles.GetAsync(inbound.Chat.Channel, inbound.UserId, cancellationToken);
-            var context = new InboundContext(inbound, who, loaded, loaded?.Language ?? options.Value.DefaultLanguage);
+            var context = new InboundContext(inbound, who, loaded, loaded?.Language ?? options.Value.DefaultLanguage) { Flood = load.Flood };
             foreach (var interceptor in _interceptors)
             {
                 if (await interceptor.TryHandleAsync(context, cancellationToken))
@@ -59,7 +71,18 @@ public sealed partial class ConversationEngine(
             }
         }
 
-        var outcome = await WhileStorageIsDownAsync(() => ApplyAsync(inbound, (wasLoaded, loaded), cancellationToken), inbound.Chat, cancellationToken);
+        // The preloaded session serves the first try only: the workflow changes it in place (it remembers the delivery id),
+        // so a try repeated after an outage must load afresh, or it would take its own event for a duplicate and drop it.
+        var preloaded = (wasLoaded, loaded);
+        var outcome = await WhileStorageIsDownAsync(
+            () =>
+            {
+                var first = preloaded;
+                preloaded = (false, null);
+                return ApplyAsync(inbound, first, cancellationToken);
+            },
+            inbound.Chat,
+            cancellationToken);
         if (outcome is null)
         {
             return;
@@ -102,6 +125,13 @@ public sealed partial class ConversationEngine(
             result = workflow.Handle(session, inbound);
             if (result.ForgetSupporter)
             {
+                // The other stores first: if one is down, the session (still asking to confirm) lets a retry or a
+                // redelivery run the whole forget again; the erasers repeat safely.
+                foreach (var eraser in _erasers)
+                {
+                    await eraser.EraseAsync(inbound.Chat, cancellationToken);
+                }
+
                 await sessions.DeleteAsync(inbound.Chat, cancellationToken);
                 after = null;
                 LogForgotten(logger, inbound.Chat);

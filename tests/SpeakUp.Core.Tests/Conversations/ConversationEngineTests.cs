@@ -15,7 +15,10 @@ public sealed class ConversationEngineTests
     private readonly MemorySessions _sessions = new();
     private readonly RecordingSender _sender = new();
 
-    private ConversationEngine Engine(IRoleDirectory? roles = null, params IInboundInterceptor[] interceptors)
+    private ConversationEngine Engine(IRoleDirectory? roles = null, params IInboundInterceptor[] interceptors) => Engine(null, roles, interceptors);
+
+    /// <param name="time">Real time where the engine's storage-retry backoff (100 ms) must actually pass.</param>
+    private ConversationEngine Engine(TimeProvider? time, IRoleDirectory? roles = null, params IInboundInterceptor[] interceptors)
     {
         var h = new WorkflowHarness();
         return new ConversationEngine(
@@ -23,7 +26,7 @@ public sealed class ConversationEngineTests
             new NoDirectory(),
             h.Workflow,
             _sender,
-            new SpeakUp.Core.Campaigns.TodayClock(h.Time, TimeZoneInfo.Utc),
+            new SpeakUp.Core.Campaigns.TodayClock(time ?? h.Time, TimeZoneInfo.Utc),
             Options.Create(new BotOptions()),
             roles ?? new ConfiguredRoleDirectory(Options.Create(new BotOptions { AdminIds = ["1"] })),
             interceptors,
@@ -87,6 +90,22 @@ public sealed class ConversationEngineTests
     }
 
     [Fact]
+    public async Task An_event_whose_save_met_an_outage_is_applied_again_once_storage_is_back()
+    {
+        // With an interceptor the engine preloads the session; the workflow then marks the delivery as seen on that object.
+        var engine = Engine(TimeProvider.System, interceptors: new StaffOnly());
+        await engine.HandleAsync(Command("6", "start", "a"), CancellationToken.None);
+        _sessions.SaveOutagesLeft = 1;
+
+        await engine.HandleAsync(Command("6", "help", "b"), CancellationToken.None);
+
+        var stored = await _sessions.LoadAsync(new ChatKey("tg", "6"), CancellationToken.None);
+        Assert.Equal(["a", "b"], stored!.RecentDeliveries);
+        Assert.Equal(2, _sender.Sent.Count);
+        Assert.Equal(0, _sessions.SaveOutagesLeft);
+    }
+
+    [Fact]
     public async Task A_reply_to_someone_who_blocked_us_marks_them_unreachable()
     {
         var engine = Engine();
@@ -127,6 +146,9 @@ public sealed class ConversationEngineTests
 
         public bool ConflictOnce { get; set; }
 
+        /// <summary>How many saves still fail as if Redis were down.</summary>
+        public int SaveOutagesLeft { get; set; }
+
         public Task<Session?> LoadAsync(ChatKey chat, CancellationToken cancellationToken)
         {
             Loads++;
@@ -143,6 +165,12 @@ public sealed class ConversationEngineTests
 
         public Task<bool> TrySaveAsync(Session session, TimeSpan? timeToLive, CancellationToken cancellationToken)
         {
+            if (SaveOutagesLeft > 0)
+            {
+                SaveOutagesLeft--;
+                throw new StorageUnavailableException("Redis is restarting.");
+            }
+
             var current = _data.TryGetValue(session.Chat, out var stored) ? stored.Version : 0;
             if (ConflictOnce)
             {
