@@ -258,7 +258,14 @@ public abstract class SubmissionJourneyTests(RedisTestServer redis)
     public async Task Moderators_get_one_notice_when_the_queue_reaches_the_threshold()
     {
         SkipWhenUnavailable();
-        await using var host = await StartAsync(s => s["Submissions:NotifyAt"] = "2");
+        const long Owner = 5_550_009;
+        const long AddedInChat = 5_550_010;
+        await using var host = await StartAsync(s =>
+        {
+            s["Submissions:NotifyAt"] = "2";
+            s["Bot:AdminIds:0"] = Owner.ToString(CultureInfo.InvariantCulture);
+        });
+        await host.SayAsync(Owner, $"/admins add {AddedInChat} moderator");
         for (var i = 0; i < 3; i++)
         {
             var chat = NewChat();
@@ -266,8 +273,14 @@ public abstract class SubmissionJourneyTests(RedisTestServer redis)
             await ConfirmAsync(host, await SendAsync(host, chat, FakeUpdates.Photo(chat, "notice-" + i.ToString(CultureInfo.InvariantCulture))));
         }
 
-        var notice = Assert.Single(host.Telegram.MessagesTo(Moderator));
-        Assert.Equal("2 सबमिशन जाँच का इंतज़ार कर रहे हैं। शुरू करने के लिए /review भेजें।", notice.VisibleText);
+        // The configured moderator, the owner, and the moderator added from chat: one notice each.
+        foreach (var staff in new[] { Moderator, AddedInChat })
+        {
+            var notice = Assert.Single(host.Telegram.MessagesTo(staff));
+            Assert.Equal("2 सबमिशन जाँच का इंतज़ार कर रहे हैं। शुरू करने के लिए /review भेजें।", notice.VisibleText);
+        }
+
+        Assert.Single(host.Telegram.MessagesTo(Owner), m => m.VisibleText.StartsWith("2 सबमिशन", StringComparison.Ordinal));
     }
 
     [SkippableFact]
