@@ -191,6 +191,9 @@ internal sealed class SupporterLoad
                 }
             }
 
+            // This person is done: the fake forgets their chat, or a long run's heap (and its collections) would grow with
+            // every message ever sent and set the latency tail instead of the host.
+            telegram.ForgetChat(s.Chat);
             if (end == DateTimeOffset.MaxValue)
             {
                 return;

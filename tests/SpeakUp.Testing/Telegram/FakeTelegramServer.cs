@@ -240,6 +240,24 @@ public sealed class FakeTelegramServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Forgets every message sent to one chat (and its recorded edits): a load tool calls it when a simulated person is
+    /// done, so a long run's heap holds the chats in progress, not every message of the run.
+    /// </summary>
+    public void ForgetChat(long chatId)
+    {
+        lock (_lock)
+        {
+            if (_sent.Remove(chatId, out var list))
+            {
+                foreach (var message in list)
+                {
+                    _messages.Remove((chatId, message.MessageId));
+                }
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ updates
 
     /// <summary>Queues an update for getUpdates (or the webhook). Its update_id is replaced by the next one; returned.</summary>
@@ -453,6 +471,8 @@ public sealed class FakeTelegramServer : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
+        // Telegram counts a message when it arrives, not when its body has been read: the limits are checked at this time.
+        var arrived = DateTimeOffset.UtcNow;
         var path = context.Request.Path.Value ?? "";
         var slash = path.IndexOf('/', 1);
         if (!path.StartsWith("/bot", StringComparison.Ordinal) || slash < 0)
@@ -485,12 +505,12 @@ public sealed class FakeTelegramServer : IAsyncDisposable
         Failure? failure;
         lock (_lock)
         {
-            call = new FakeApiCall(++_sequence, method, parameters, DateTimeOffset.UtcNow);
+            call = new FakeApiCall(++_sequence, method, parameters, arrived);
             _calls.Add(call);
             failure = TakeFailure(method, call.ChatId);
         }
 
-        if (failure is null && RateLimit?.Check(method, call.ChatId, parameters["allow_paid_broadcast"]?.ToString() is "true" or "True", DateTimeOffset.UtcNow) is { } retryAfter)
+        if (failure is null && RateLimit?.Check(method, call.ChatId, parameters["allow_paid_broadcast"]?.ToString() is "true" or "True", arrived) is { } retryAfter)
         {
             failure = new Failure(FailureKind.ApiError, 429, FakeTelegramErrors.TooManyRequests(retryAfter), retryAfter, null, TimeSpan.Zero);
         }
