@@ -86,7 +86,7 @@ public sealed class FloodCountTests
     [Fact]
     public async Task A_store_that_cannot_count_leaves_the_count_to_the_gate()
     {
-        var engine = Engine(new PlainSessions());
+        var engine = Engine(new MemorySessions());
 
         for (var i = 1; i <= 4; i++)
         {
@@ -98,46 +98,8 @@ public sealed class FloodCountTests
         Assert.Equal(SlowDown, _sender.Sent[2].Text.ToPlainText());
     }
 
-    /// <summary>Sessions in memory; a store without the counting load (it keeps the interface's default).</summary>
-    private class PlainSessions : ISessionStore
-    {
-        private readonly ConcurrentDictionary<ChatKey, (long Version, byte[] Json)> _data = new();
-
-        public Task<Session?> LoadAsync(ChatKey chat, CancellationToken cancellationToken)
-        {
-            if (!_data.TryGetValue(chat, out var stored))
-            {
-                return Task.FromResult<Session?>(null);
-            }
-
-            var session = SessionJson.Deserialize(stored.Json);
-            session.Chat = chat;
-            session.Version = stored.Version;
-            return Task.FromResult<Session?>(session);
-        }
-
-        public Task<bool> TrySaveAsync(Session session, TimeSpan? timeToLive, CancellationToken cancellationToken)
-        {
-            var current = _data.TryGetValue(session.Chat, out var stored) ? stored.Version : 0;
-            if (current != session.Version)
-            {
-                return Task.FromResult(false);
-            }
-
-            session.Version = current + 1;
-            _data[session.Chat] = (session.Version, SessionJson.Serialize(session));
-            return Task.FromResult(true);
-        }
-
-        public Task DeleteAsync(ChatKey chat, CancellationToken cancellationToken)
-        {
-            _data.TryRemove(chat, out _);
-            return Task.CompletedTask;
-        }
-    }
-
     /// <summary>Sessions in memory that count with the load, as the Redis store's script does (one window, no expiry).</summary>
-    private sealed class CountingSessions : PlainSessions, ISessionStore
+    private sealed class CountingSessions : MemorySessions, ISessionStore
     {
         private readonly ConcurrentDictionary<ChatKey, (int Count, bool Noticed)> _flood = new();
 
@@ -172,13 +134,6 @@ public sealed class FloodCountTests
             var count = _counts.AddOrUpdate(chat, 1, (_, c) => c + 1);
             return Task.FromResult(new FloodCheck(count, count == limit + 1));
         }
-    }
-
-    private sealed class NoDirectory : ISupporterDirectory
-    {
-        public Task ApplyAsync(SupporterSnapshot? before, SupporterSnapshot? after, CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task<SupporterCounts> CountAsync(CancellationToken cancellationToken) => Task.FromResult(new SupporterCounts(0, 0, 0));
     }
 
     private sealed class RecordingSender : IMessageSender

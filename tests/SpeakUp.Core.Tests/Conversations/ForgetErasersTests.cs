@@ -118,50 +118,6 @@ public sealed class ForgetErasersTests
         public Task<bool> TryHandleAsync(InboundContext context, CancellationToken cancellationToken) => Task.FromResult(false);
     }
 
-    private sealed class MemorySessions : ISessionStore
-    {
-        private readonly ConcurrentDictionary<ChatKey, (long Version, byte[] Json)> _data = new();
-
-        public Task<Session?> LoadAsync(ChatKey chat, CancellationToken cancellationToken)
-        {
-            if (!_data.TryGetValue(chat, out var stored))
-            {
-                return Task.FromResult<Session?>(null);
-            }
-
-            var session = SessionJson.Deserialize(stored.Json);
-            session.Chat = chat;
-            session.Version = stored.Version;
-            return Task.FromResult<Session?>(session);
-        }
-
-        public Task<bool> TrySaveAsync(Session session, TimeSpan? timeToLive, CancellationToken cancellationToken)
-        {
-            var current = _data.TryGetValue(session.Chat, out var stored) ? stored.Version : 0;
-            if (current != session.Version)
-            {
-                return Task.FromResult(false);
-            }
-
-            session.Version = current + 1;
-            _data[session.Chat] = (session.Version, SessionJson.Serialize(session));
-            return Task.FromResult(true);
-        }
-
-        public Task DeleteAsync(ChatKey chat, CancellationToken cancellationToken)
-        {
-            _data.TryRemove(chat, out _);
-            return Task.CompletedTask;
-        }
-    }
-
-    private sealed class NoDirectory : ISupporterDirectory
-    {
-        public Task ApplyAsync(SupporterSnapshot? before, SupporterSnapshot? after, CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task<SupporterCounts> CountAsync(CancellationToken cancellationToken) => Task.FromResult(new SupporterCounts(0, 0, 0));
-    }
-
     private sealed class RecordingSender(List<OutboundMessage> sent) : IMessageSender
     {
         public Task<SendResult> SendAsync(OutboundMessage message, CancellationToken cancellationToken)
