@@ -20,6 +20,9 @@ public enum DraftStep
 
     /// <summary>Choosing the campaign whose supporters get it.</summary>
     Campaign,
+
+    /// <summary>Choosing the day from which joiners get it (a button, or a typed date).</summary>
+    JoinedSince,
 }
 
 /// <summary>A broadcast being composed in a chat. Lives in Redis for an hour.</summary>
@@ -53,8 +56,9 @@ public interface IBroadcastDraftStore
 
 /// <summary>
 /// Composing in the chat: <c>/broadcast</c> → content (text, or a photo or video with caption; "Button: label | url"
-/// lines become URL buttons) → audience (everyone, states, a language, or a campaign joined) → a preview exactly as
-/// supporters see it, with the count → send now, schedule, test to me, or cancel; a second confirmation above
+/// lines become URL buttons) → audience (everyone, states, a language, a campaign joined, or joined since a day; "add a
+/// filter" under the preview narrows it further, so filters combine) → a preview exactly as supporters see it, with the
+/// count and the filters → send now, schedule, test to me, or cancel; a second confirmation above
 /// Broadcast:ConfirmAbove. <c>/broadcasts</c> lists recent jobs and <c>/cancel_broadcast &lt;id&gt;</c> stops one. Every step
 /// is authorized by the roles looked up on the server; button data only says which step, never who may do it, and a
 /// state coordinator's audience is always narrowed to their states.
@@ -73,6 +77,14 @@ public sealed class BroadcastComposer(
 
     /// <summary>Campaigns offered as audience buttons: the next one, the current one and the most recent before them.</summary>
     public const int CampaignChoices = 6;
+
+    /// <summary>"Joined since" buttons, in days counted back from today (1 = today).</summary>
+    public static readonly IReadOnlyList<int> JoinedWithinDays = [1, 7, 30];
+
+    /// <summary>How far back a "joined since" day may go; older forged or typed values are refused.</summary>
+    public const int MaxJoinedWithinDays = 3660;
+
+    private static readonly string[] TypedDateFormats = ["yyyy-MM-dd", "dd-MM-yyyy", "dd/MM/yyyy", "d/M/yyyy", "d-M-yyyy"];
 
     public int Order => 40;
 
@@ -151,7 +163,20 @@ public sealed class BroadcastComposer(
                     return true;
                 }
 
-                await PreviewAsync(context, draft with { Audience = new BroadcastAudience { States = [.. found.Select(s => s!.Code).Distinct()] } }, cancellationToken);
+                await PreviewAsync(context, draft with { Audience = draft.Audience with { States = [.. found.Select(s => s!.Code).Distinct()] } }, cancellationToken);
+                return true;
+            case DraftStep.JoinedSince when inbound.Kind == InboundKind.Text:
+                if (DateOnly.TryParseExact((inbound.Text ?? "").Trim(), TypedDateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+                    && day <= clock.Today
+                    && day.AddDays(MaxJoinedWithinDays) > clock.Today)
+                {
+                    await PreviewAsync(context, draft with { Audience = draft.Audience with { JoinedSince = StartOf(day) } }, cancellationToken);
+                }
+                else
+                {
+                    await SayAsync(chat, text.Format(lang, "broadcast.compose.bad_since"), [], cancellationToken);
+                }
+
                 return true;
             case DraftStep.Time when inbound.Kind == InboundKind.Text:
                 await ScheduleAsync(context, draft, inbound.Text ?? "", cancellationToken);
@@ -207,19 +232,94 @@ public sealed class BroadcastComposer(
             return;
         }
 
-        await drafts.SaveAsync(inbound.Chat, draft with { Step = DraftStep.Audience, Content = content }, cancellationToken);
-        string P(string key) => text.Plain(context.Language, key);
-        IReadOnlyList<IReadOnlyList<Button>> choices = context.Roles.IsCentral
-            ? [[Button.Callback(P("broadcast.compose.audience_all"), Prefix + "all")],
-               [Button.Callback(P("broadcast.compose.audience_states"), Prefix + "st")],
-               [.. text.Languages.Select(l => Button.Callback(P("broadcast.compose.audience_language") + ": " + text.Plain(l, "language.name"), Prefix + "l:" + l))],
-               [Button.Callback(P("broadcast.compose.audience_campaign"), Prefix + "cl")],
-               [Button.Callback(P("broadcast.compose.cancel"), Prefix + "x")]]
-            : [[Button.Callback(P("broadcast.compose.audience_all"), Prefix + "all")],
-               [Button.Callback(P("broadcast.compose.audience_states"), Prefix + "st")],
-               [Button.Callback(P("broadcast.compose.audience_campaign"), Prefix + "cl")],
-               [Button.Callback(P("broadcast.compose.cancel"), Prefix + "x")]];
-        await SayAsync(inbound.Chat, text.Format(context.Language, "broadcast.compose.ask_audience"), choices, cancellationToken);
+        await AskAudienceAsync(context, draft with { Content = content }, cancellationToken);
+    }
+
+    /// <summary>
+    /// The audience menu. First time round it offers everyone or one filter; from "add a filter" under a preview it shows
+    /// the filters chosen so far, and the next one chosen narrows them (within a list any one matches, and every chosen
+    /// kind must match).
+    /// </summary>
+    private async Task AskAudienceAsync(InboundContext context, BroadcastDraft draft, CancellationToken cancellationToken)
+    {
+        var lang = context.Language;
+        var audience = draft.Audience;
+        await drafts.SaveAsync(context.Inbound.Chat, draft with { Step = DraftStep.Audience }, cancellationToken);
+        string P(string key) => text.Plain(lang, key);
+        var rows = new List<IReadOnlyList<Button>>
+        {
+            new[] { Button.Callback(P(IsEveryone(audience) ? "broadcast.compose.audience_all" : "broadcast.compose.audience_done"), Prefix + "all") },
+            new[] { Button.Callback(P("broadcast.compose.audience_states"), Prefix + "st") },
+        };
+        if (context.Roles.IsCentral)
+        {
+            rows.Add([.. text.Languages.Select(l => Button.Callback(P("broadcast.compose.audience_language") + ": " + text.Plain(l, "language.name"), Prefix + "l:" + l))]);
+        }
+
+        rows.Add([Button.Callback(P("broadcast.compose.audience_campaign"), Prefix + "cl")]);
+        rows.Add([Button.Callback(P("broadcast.compose.audience_since"), Prefix + "js")]);
+        rows.Add([Button.Callback(P("broadcast.compose.cancel"), Prefix + "x")]);
+        var question = IsEveryone(audience)
+            ? text.Format(lang, "broadcast.compose.ask_audience")
+            : text.Format(lang, "broadcast.compose.ask_audience_more", ("filters", Describe(lang, audience)));
+        await SayAsync(context.Inbound.Chat, question, rows, cancellationToken);
+    }
+
+    private static bool IsEveryone(BroadcastAudience audience) =>
+        audience.States.Count == 0 && audience.Languages.Count == 0 && audience.Campaigns.Count == 0 && audience.JoinedSince is null;
+
+    /// <summary>The chosen filters in words, for the preview and the audience menu.</summary>
+    private string Describe(string lang, BroadcastAudience audience)
+    {
+        if (IsEveryone(audience))
+        {
+            return text.Plain(lang, "broadcast.audience.everyone");
+        }
+
+        var parts = new List<string>();
+        if (audience.States.Count > 0)
+        {
+            parts.Add(text.Plain(lang, "broadcast.audience.states", ("states", string.Join(", ", audience.States.Select(code => StateName(lang, code))))));
+        }
+
+        if (audience.Languages.Count > 0)
+        {
+            parts.Add(text.Plain(lang, "broadcast.audience.languages", ("languages", string.Join(", ", audience.Languages.Select(l => text.Plain(l, "language.name"))))));
+        }
+
+        if (audience.Campaigns.Count > 0)
+        {
+            parts.Add(text.Plain(lang, "broadcast.audience.campaigns", ("campaigns", string.Join(", ", audience.Campaigns.Select(id => calendar.Find(id)?.Hashtag ?? id)))));
+        }
+
+        if (audience.JoinedSince is { } since)
+        {
+            var local = TimeZoneInfo.ConvertTime(since, clock.Zone);
+            parts.Add(text.Plain(lang, "broadcast.audience.since", ("date", local.ToString(text.Plain(lang, "format.date"), text.Culture(lang)))));
+        }
+
+        return string.Join(" · ", parts);
+    }
+
+    /// <summary>Midnight at the start of <paramref name="day"/> in the bot's time zone.</summary>
+    private DateTimeOffset StartOf(DateOnly day)
+    {
+        var local = day.ToDateTime(TimeOnly.MinValue);
+        return new DateTimeOffset(local, clock.Zone.GetUtcOffset(local));
+    }
+
+    private async Task AskJoinedSinceAsync(InboundContext context, BroadcastDraft draft, CancellationToken cancellationToken)
+    {
+        var lang = context.Language;
+        await drafts.SaveAsync(context.Inbound.Chat, draft with { Step = DraftStep.JoinedSince }, cancellationToken);
+        IReadOnlyList<IReadOnlyList<Button>> rows =
+        [
+            [.. JoinedWithinDays.Select(days => Button.Callback(
+                days == 1 ? text.Plain(lang, "broadcast.compose.since_today") : text.Plain(lang, "broadcast.compose.since_days", ("days", days.ToString(CultureInfo.InvariantCulture))),
+                Prefix + "j:" + days.ToString(CultureInfo.InvariantCulture)))],
+            [Button.Callback(text.Plain(lang, "broadcast.compose.cancel"), Prefix + "x")],
+        ];
+        await SayAsync(context.Inbound.Chat, text.Format(lang, "broadcast.compose.ask_since"), rows, cancellationToken);
     }
 
     private async Task ButtonAsync(InboundContext context, BroadcastDraft draft, string action, CancellationToken cancellationToken)
@@ -229,9 +329,26 @@ public sealed class BroadcastComposer(
         switch (action)
         {
             case "all" when draft.Step == DraftStep.Audience:
-                // A coordinator's "everyone" is everyone in their states.
-                var all = context.Roles.IsCentral ? new BroadcastAudience() : new BroadcastAudience { States = context.Roles.CoordinatorStates };
-                await PreviewAsync(context, draft with { Audience = all }, cancellationToken);
+                // Everyone, or everyone the filters chosen so far match; PreviewAsync narrows a coordinator's to their states.
+                await PreviewAsync(context, draft, cancellationToken);
+                break;
+            case "more" when draft.Step == DraftStep.Confirm:
+                await AskAudienceAsync(context, draft, cancellationToken);
+                break;
+            case "js" when draft.Step == DraftStep.Audience:
+                await AskJoinedSinceAsync(context, draft, cancellationToken);
+                break;
+            case ['j', ':', ..] when draft.Step == DraftStep.JoinedSince:
+                // Only the offered counts are buttons, but any whole number of days within reach is as good; others are forged.
+                if (int.TryParse(action[2..], NumberStyles.None, CultureInfo.InvariantCulture, out var days) && days is >= 1 and <= MaxJoinedWithinDays)
+                {
+                    await PreviewAsync(context, draft with { Audience = draft.Audience with { JoinedSince = StartOf(clock.Today.AddDays(1 - days)) } }, cancellationToken);
+                }
+                else
+                {
+                    await SayAsync(chat, text.Format(lang, "broadcast.compose.bad_since"), [], cancellationToken);
+                }
+
                 break;
             case "st" when draft.Step == DraftStep.Audience:
                 await drafts.SaveAsync(chat, draft with { Step = DraftStep.States }, cancellationToken);
@@ -241,7 +358,7 @@ public sealed class BroadcastComposer(
                 // Only a coordinator's own states are offered; PreviewAsync refuses any other (forged) code.
                 if (IndianStates.Find(action[2..]) is { } state)
                 {
-                    await PreviewAsync(context, draft with { Audience = new BroadcastAudience { States = [state.Code] } }, cancellationToken);
+                    await PreviewAsync(context, draft with { Audience = draft.Audience with { States = [state.Code] } }, cancellationToken);
                 }
                 else
                 {
@@ -254,7 +371,7 @@ public sealed class BroadcastComposer(
                 await RefuseAsync(context, "language " + action[2..], cancellationToken);
                 break;
             case ['l', ':', ..] when draft.Step == DraftStep.Audience && text.Supports(action[2..]):
-                await PreviewAsync(context, draft with { Audience = new BroadcastAudience { Languages = [action[2..]] } }, cancellationToken);
+                await PreviewAsync(context, draft with { Audience = draft.Audience with { Languages = [action[2..]] } }, cancellationToken);
                 break;
             case "cl" when draft.Step == DraftStep.Audience:
                 await AskCampaignAsync(context, draft, cancellationToken);
@@ -266,9 +383,8 @@ public sealed class BroadcastComposer(
                     break;
                 }
 
-                // A coordinator reaches the campaign's supporters in their own states only.
-                var joined = new BroadcastAudience { Campaigns = [campaign.Id], States = context.Roles.IsCentral ? [] : context.Roles.CoordinatorStates };
-                await PreviewAsync(context, draft with { Audience = joined }, cancellationToken);
+                // A coordinator reaches the campaign's supporters in their own states only (PreviewAsync narrows).
+                await PreviewAsync(context, draft with { Audience = draft.Audience with { Campaigns = [campaign.Id] } }, cancellationToken);
                 break;
             case "test" when draft.Step == DraftStep.Confirm:
                 await SendToSelfAsync(chat, draft, cancellationToken);
@@ -366,6 +482,12 @@ public sealed class BroadcastComposer(
     {
         var chat = context.Inbound.Chat;
         var lang = context.Language;
+        if (!context.Roles.IsCentral && draft.Audience.States.Count == 0)
+        {
+            // A coordinator's "everyone" (and any filter without states) is everyone in their own states.
+            draft = draft with { Audience = draft.Audience with { States = context.Roles.CoordinatorStates } };
+        }
+
         if (!context.Roles.CanBroadcastTo(draft.Audience.States))
         {
             await RefuseAsync(context, "states " + string.Join(',', draft.Audience.States), cancellationToken);
@@ -377,7 +499,12 @@ public sealed class BroadcastComposer(
         await drafts.SaveAsync(chat, draft, cancellationToken);
         await SendToSelfAsync(chat, draft, cancellationToken);
 
-        await SayAsync(chat, text.Format(lang, "broadcast.compose.preview", ("count", count.ToString("N0", CultureInfo.InvariantCulture))), Controls(lang, draft), cancellationToken);
+        var preview = new MessageText.Builder()
+            .Append(text.Format(lang, "broadcast.compose.preview", ("count", count.ToString("N0", CultureInfo.InvariantCulture))))
+            .Line()
+            .Append(text.Format(lang, "broadcast.compose.audience_is", ("filters", Describe(lang, draft.Audience))))
+            .Build();
+        await SayAsync(chat, preview, Controls(lang, draft), cancellationToken);
     }
 
     private IReadOnlyList<IReadOnlyList<Button>> Controls(string lang, BroadcastDraft draft)
@@ -387,7 +514,8 @@ public sealed class BroadcastComposer(
         return
         [
             [Button.Callback(P("broadcast.compose.send_now"), Prefix + "now"), Button.Callback(P("broadcast.compose.schedule"), Prefix + "sched")],
-            [Button.Callback(P("broadcast.compose.test"), Prefix + "test"), Button.Callback(P("broadcast.compose.cancel"), Prefix + "x")],
+            [Button.Callback(P("broadcast.compose.test"), Prefix + "test"), Button.Callback(P("broadcast.compose.more_filters"), Prefix + "more")],
+            [Button.Callback(P("broadcast.compose.cancel"), Prefix + "x")],
         ];
     }
 

@@ -13,7 +13,8 @@ namespace BotHost.Tests.Broadcasts;
 
 /// <summary>
 /// Broadcasts run from Telegram through the real host and the fake Bot API: scheduling, a state coordinator's reach,
-/// <c>/broadcasts</c>, <c>/cancel_broadcast</c>, the "campaign joined" audience, and the composer's own sends sharing the rate.
+/// <c>/broadcasts</c>, <c>/cancel_broadcast</c>, the "campaign joined" and "joined since" audiences, filters combined, and
+/// the composer's own sends sharing the rate.
 /// </summary>
 [Collection(OnRedisServer.Name)]
 public sealed class BroadcastChatFlowTests(RedisServerFixture redis, ITestOutputHelper output)
@@ -38,10 +39,10 @@ public sealed class BroadcastChatFlowTests(RedisServerFixture redis, ITestOutput
         },
         now: now);
 
-    private static async Task<long[]> SeedAsync(BotHostHarness host, int count, string state = "RJ")
+    private static async Task<long[]> SeedAsync(BotHostHarness host, int count, string state = "RJ", DateTimeOffset? joinedAt = null)
     {
         var ids = Enumerable.Range(0, count).Select(_ => NewChat()).ToArray();
-        await Supporters.SeedAsync(host.App.Services.GetRequiredService<ISessionStore>(), host.App.Services.GetRequiredService<ISupporterDirectory>(), ids, state);
+        await Supporters.SeedAsync(host.App.Services.GetRequiredService<ISessionStore>(), host.App.Services.GetRequiredService<ISupporterDirectory>(), ids, state, joinedAt: joinedAt);
         return ids;
     }
 
@@ -317,6 +318,67 @@ public sealed class BroadcastChatFlowTests(RedisServerFixture redis, ITestOutput
         Assert.Single(host.Telegram.MessagesTo(democracyThenFuel).Skip(before[democracyThenFuel]));
         Assert.Empty(host.Telegram.MessagesTo(viaDemocracy).Skip(before[viaDemocracy]));
         Assert.Empty(host.Telegram.MessagesTo(onFarmersDay).Skip(before[onFarmersDay]));
+    }
+
+    [SkippableFact]
+    public async Task Joined_since_and_a_state_combine_in_the_composer_and_days_are_counted_in_the_bot_time_zone()
+    {
+        Skip.IfNot(redis.IsAvailable, redis.UnavailableReason);
+
+        // The host's day is 26 Nov in India. Joined: 1 Nov; 00:30 and 23:30 either side of midnight into 24 Nov (India);
+        // 25 Nov in Uttar Pradesh.
+        await using var host = await StartAsync();
+        var longAgo = Assert.Single(await SeedAsync(host, 1, "RJ", new DateTimeOffset(2026, 11, 1, 4, 0, 0, TimeSpan.Zero)));
+        var early24th = Assert.Single(await SeedAsync(host, 1, "RJ", new DateTimeOffset(2026, 11, 23, 19, 0, 0, TimeSpan.Zero)));
+        var late23rd = Assert.Single(await SeedAsync(host, 1, "RJ", new DateTimeOffset(2026, 11, 23, 18, 0, 0, TimeSpan.Zero)));
+        var upOn25th = Assert.Single(await SeedAsync(host, 1, "UP", new DateTimeOffset(2026, 11, 25, 4, 0, 0, TimeSpan.Zero)));
+        var coordinator = NewChat();
+        Assert.Contains("राजस्थान", Assert.Single(await host.SayAsync(Owner, $"/admins add {coordinator} coordinator RJ")).VisibleText);
+
+        // A typed day counts from midnight in India: 23:30 on the 23rd is out, 00:30 on the 24th is in.
+        var typedAsk = Assert.Single(await host.PressAsync(await ComposeAsync(host, Owner, "नए साथियों का स्वागत"), "bc:js"));
+        var future = Assert.Single(await host.SayAsync(Owner, "2026-12-30"));
+        var typed = await host.SayAsync(Owner, "24/11/2026", replies: 2);
+        await host.SayAsync(Owner, "/cancel");
+
+        // "Last 7 days", then "add a filter" → by state → RJ: both filters must match, and that is what is sent.
+        var audience = await ComposeAsync(host, Owner, "पिछले हफ़्ते जुड़े राजस्थान के साथियों को नमस्ते");
+        var since = Assert.Single(await host.PressAsync(audience, "bc:js"));
+        var forged = await ForgeAsync(host, since, "bc:j:0");
+        var lastWeek = await host.PressAsync(since, "bc:j:7", replies: 2);
+        var more = Assert.Single(await host.PressAsync(lastWeek[1], "bc:more"));
+        Assert.Single(await host.PressAsync(more, "bc:st"));
+        var combined = await host.SayAsync(Owner, "RJ", replies: 2);
+        await host.PressAsync(combined[1], "bc:now");
+        var job = Assert.Single(await Broadcasts(host).ListAsync(10, default));
+        var meta = await Supporters.WaitForFinishAsync(redis.Connection.GetDatabase(), host.KeyPrefix, job.Id, TimeSpan.FromMinutes(1));
+
+        // A coordinator's "last 30 days" is narrowed to their states.
+        var coordinatorSince = Assert.Single(await host.PressAsync(await ComposeAsync(host, coordinator, "जयपुर"), "bc:js"));
+        var coordinatorPreview = await host.PressAsync(coordinatorSince, "bc:j:30", replies: 2);
+
+        Assert.Equal(new[] { "bc:j:1", "bc:j:7", "bc:j:30", "bc:x" }, since.CallbackData);
+        Assert.Equal(new[] { "आज", "पिछले 7 दिन", "पिछले 30 दिन", "रद्द करें" }, since.Buttons.SelectMany(r => r).Select(b => b.Text));
+        Assert.Contains("bc:js", audience.CallbackData);
+        var badSince = "यह तारीख़ समझ नहीं आई, या अभी आई ही नहीं है। 2026-11-01 की तरह भेजें, या कोई बटन चुनें।";
+        Assert.Equal((badSince, badSince), (future.VisibleText, forged.VisibleText));
+        Assert.StartsWith("किस दिन से जुड़े समर्थकों", typedAsk.VisibleText, StringComparison.Ordinal);
+        Assert.Contains("यह 2 समर्थकों", typed[1].VisibleText);
+        Assert.Contains("किसे: 24 नवंबर से जुड़े", typed[1].VisibleText);
+        Assert.Contains("यह 3 समर्थकों", lastWeek[1].VisibleText);
+        Assert.Contains("किसे: 20 नवंबर से जुड़े", lastWeek[1].VisibleText);
+        Assert.Contains("bc:more", lastWeek[1].CallbackData);
+        Assert.Contains("अब तक चुना: 20 नवंबर से जुड़े", more.VisibleText);
+        Assert.Contains(more.Buttons.SelectMany(r => r), b => b.Text == "इन समर्थकों के लिए झलक देखें" && b.CallbackData == "bc:all");
+        Assert.Contains("यह 2 समर्थकों", combined[1].VisibleText);
+        Assert.Contains("किसे: राजस्थान में · 20 नवंबर से जुड़े", combined[1].VisibleText);
+        Assert.Equal(["RJ"], job.Definition!.Audience.States);
+        Assert.Equal(new DateTimeOffset(2026, 11, 19, 18, 30, 0, TimeSpan.Zero), job.Definition.Audience.JoinedSince);
+        Assert.Equal(("2", "2"), (meta["total"], meta["sent"]));
+        Assert.All(new[] { early24th, late23rd }, id => Assert.Equal("पिछले हफ़्ते जुड़े राजस्थान के साथियों को नमस्ते", Assert.Single(host.Telegram.MessagesTo(id)).VisibleText));
+        Assert.All(new[] { longAgo, upOn25th }, id => Assert.Empty(host.Telegram.MessagesTo(id)));
+        Assert.Contains("यह 3 समर्थकों", coordinatorPreview[1].VisibleText);
+        Assert.Contains("किसे: राजस्थान में · 28 अक्तूबर से जुड़े", coordinatorPreview[1].VisibleText);
     }
 
     [SkippableFact]

@@ -14,9 +14,9 @@ internal static class Supporters
 {
     public const string ApiKey = "broadcast-tests-key-0123456789abcdefghij";
 
-    public static async Task SeedAsync(ISessionStore sessions, ISupporterDirectory directory, IEnumerable<long> chatIds, string state = "RJ", string language = "hi")
+    public static async Task SeedAsync(ISessionStore sessions, ISupporterDirectory directory, IEnumerable<long> chatIds, string state = "RJ", string language = "hi", DateTimeOffset? joinedAt = null)
     {
-        var joined = new DateTimeOffset(2026, 11, 20, 4, 0, 0, TimeSpan.Zero);
+        var joined = joinedAt ?? new DateTimeOffset(2026, 11, 20, 4, 0, 0, TimeSpan.Zero);
         await Parallel.ForEachAsync(chatIds, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (id, ct) =>
         {
             var chat = new ChatKey("tg", id.ToString(CultureInfo.InvariantCulture));
