@@ -19,7 +19,7 @@ internal sealed class BenchOptions
           --redis CONN       use this Redis (StackExchange.Redis connection string) instead of starting redis-server
           --garnet           use the embedded Garnet (SpeakUp.Redis.EmbeddedGarnet, durable AOF) instead of redis-server
           --mode M           host (default): the real host; fake: the fake Bot API with a trivial echo bot and no Redis;
-                             redis: the host's Redis calls alone (load-and-count + save scripts, MULTI/EXEC on join);
+                             redis: the host's Redis calls alone (load-and-count + save scripts, two MULTI/EXECs on join);
                              workflow: SupporterWorkflow.Handle and the session JSON alone, on one thread
           --host-process     run the host in a child process of its own, so its CPU is measured apart from the fake
                              Bot API's and the driver's (replies are signalled over the child's stdout)

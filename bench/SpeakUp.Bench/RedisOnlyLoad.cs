@@ -7,7 +7,7 @@ namespace SpeakUp.Bench;
 /// <summary>
 /// The host's Redis traffic without the host: per update the session load that also counts the message against the
 /// flood limit (the real LoadSessionAndCount.lua) and one compare-and-set save (the real SaveSession.lua), both read from
-/// the repo, plus a MULTI/EXEC of the supporter indexes on the join step; each worker plays one chat at a time, in order,
+/// the repo, plus on the join step a MULTI/EXEC recording the index move before the save and one moving the indexes after it; each worker plays one chat at a time, in order,
 /// like the dispatcher. Shows what Redis and StackExchange.Redis cost alone. (The rate debit of each reply is not in it.)
 /// </summary>
 internal static class RedisOnlyLoad
@@ -42,11 +42,21 @@ internal static class RedisOnlyLoad
                     var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
                     var loaded = (RedisResult[])(await db.ScriptEvaluateAsync(load, loadKeys, ["\"" + chat + "-" + step + "\"", now, 60_000, 20, Guid.NewGuid().ToString("N")]))!;
                     var version = loaded[0].IsNull ? 0 : (long)loaded[0];
+                    var member = "tg:" + chat;
+                    var move = member + "|" + step;
+                    if (step == 5)
+                    {
+                        // The join's move is recorded before the save (RedisSupporterDirectory.BeginMoveAsync).
+                        var record = db.CreateTransaction();
+                        _ = record.HashSetAsync(prefix + "{supporters}:moves", move, "");
+                        _ = record.SortedSetAddAsync(prefix + "{supporters}:moves:at", move, now);
+                        await record.ExecuteAsync();
+                    }
+
                     await db.ScriptEvaluateAsync(save, [key], [version, payload, step < 5 ? 2_592_000_000L : 0L]);
                     if (step == 5)
                     {
-                        // The join: the index moves of RedisSupporterDirectory, one transaction.
-                        var member = "tg:" + chat;
+                        // The join: the index moves of RedisSupporterDirectory and the end of the record, one transaction.
                         var transaction = db.CreateTransaction();
                         var queued = new[]
                         {
@@ -54,6 +64,8 @@ internal static class RedisOnlyLoad
                             transaction.SetAddAsync(prefix + "{supporters}:prompts", member),
                             transaction.SetAddAsync(prefix + "{supporters}:state:RJ", member),
                             transaction.SetAddAsync(prefix + "{supporters}:lang:hi", member),
+                            transaction.HashDeleteAsync(prefix + "{supporters}:moves", move),
+                            transaction.SortedSetRemoveAsync(prefix + "{supporters}:moves:at", move),
                         };
                         await transaction.ExecuteAsync();
                         await Task.WhenAll(queued);

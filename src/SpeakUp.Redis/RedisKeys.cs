@@ -61,6 +61,12 @@ internal sealed class RedisKeys
     /// <summary>Set of joined chats that joined one campaign (its id, as in c_&lt;id&gt; links).</summary>
     public RedisKey SupportersInCampaign(string campaignId) => Supporters("campaign:" + campaignId);
 
+    /// <summary>
+    /// Index moves begun and not yet completed: hash <c>&lt;chat&gt;|&lt;move id&gt;</c> → the index keys the chat was in
+    /// (one a line), and a sorted set of the same fields by when each began (unix ms).
+    /// </summary>
+    public (RedisKey Records, RedisKey ByTime) SupporterMoves => (Supporters("moves"), Supporters("moves:at"));
+
     /// <summary>How a chat appears as a member of the index sets.</summary>
     public static RedisValue Member(ChatKey chat) => chat.ToString();
 

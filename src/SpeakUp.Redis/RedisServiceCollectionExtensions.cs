@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -27,7 +28,10 @@ public static class RedisServiceCollectionExtensions
         services.AddSingleton<IConnectionMultiplexer>(sp => sp.GetRequiredService<RedisServer>().Connect());
         services.AddSingleton(sp => new RedisKeys(sp.GetRequiredService<IOptions<RedisOptions>>().Value.KeyPrefix));
         services.AddSingleton<ISessionStore, RedisSessionStore>();
-        services.AddSingleton<ISupporterDirectory, RedisSupporterDirectory>();
+        services.AddSingleton<RedisSupporterDirectory>();
+        services.AddSingleton<ISupporterDirectory>(sp => sp.GetRequiredService<RedisSupporterDirectory>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHostedService<SupporterIndexRepair>();
         services.AddSingleton<IRedisHealth, RedisHealth>();
         services.AddSingleton<SpeakUp.Core.Staff.IAuditLog, RedisAuditLog>();
 

@@ -1,3 +1,4 @@
+using SpeakUp.Core.Messaging;
 using SpeakUp.Core.Sessions;
 using StackExchange.Redis;
 
@@ -7,11 +8,27 @@ namespace SpeakUp.Redis;
 /// Supporter indexes: joined (sorted by join time), receiving prompts, unreachable, per state, per language and per
 /// campaign joined.
 /// Only joined supporters are indexed: onboarding sessions expire, and an index entry has no expiry to follow them.
-/// A move is one MULTI/EXEC of the differences; all index keys share the <c>{supporters}</c> hash tag.
+/// A move is one MULTI/EXEC of the differences; all index keys share the <c>{supporters}</c> hash tag. The engine records
+/// a move before the session save that causes it (<see cref="BeginMoveAsync"/>); the move clears the record in its own
+/// transaction, and <see cref="SupporterIndexRepair"/> finishes moves whose process died in between.
 /// </summary>
 internal sealed class RedisSupporterDirectory(IConnectionMultiplexer redis, RedisKeys keys, Admin.RedisReferrals? referrals = null) : ISupporterDirectory
 {
-    public async Task ApplyAsync(SupporterSnapshot? before, SupporterSnapshot? after, CancellationToken cancellationToken)
+    public async Task BeginMoveAsync(ChatKey chat, SupporterSnapshot? before, string moveId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(moveId);
+        var (records, byTime) = keys.SupporterMoves;
+        var field = MoveField(chat, moveId);
+        var transaction = redis.GetDatabase().CreateTransaction();
+        _ = transaction.HashSetAsync(records, field, string.Join('\n', Entries(before).Keys.Select(k => k.ToString())));
+        _ = transaction.SortedSetAddAsync(byTime, field, at.ToUnixTimeMilliseconds());
+        await RedisFailures.GuardAsync(transaction.ExecuteAsync(), cancellationToken);
+    }
+
+    public Task ApplyAsync(SupporterSnapshot? before, SupporterSnapshot? after, CancellationToken cancellationToken) =>
+        ApplyAsync(before, after, null, cancellationToken);
+
+    public async Task ApplyAsync(SupporterSnapshot? before, SupporterSnapshot? after, string? moveId, CancellationToken cancellationToken)
     {
         if (before is not null && after is not null && before.Chat != after.Chat)
         {
@@ -47,20 +64,100 @@ internal sealed class RedisSupporterDirectory(IConnectionMultiplexer redis, Redi
             queued.Add(score is { } joinedAt ? transaction.SortedSetAddAsync(key, member, joinedAt) : transaction.SetAddAsync(key, member));
         }
 
+        if (moveId is not null)
+        {
+            // The move and the end of its record are one transaction: there is never a record of a move already made.
+            var (records, byTime) = keys.SupporterMoves;
+            queued.Add(transaction.HashDeleteAsync(records, MoveField(chat.Value, moveId)));
+            queued.Add(transaction.SortedSetRemoveAsync(byTime, MoveField(chat.Value, moveId)));
+        }
+
         if (queued.Count > 0)
         {
             await RedisFailures.GuardAsync(transaction.ExecuteAsync(), cancellationToken);
             await Task.WhenAll(queued);
         }
 
+        await CreditReferralAsync(chat.Value, before is { Joined: true }, after, cancellationToken);
+    }
+
+    /// <summary>Moves begun before <paramref name="olderThan"/> and never completed, oldest first.</summary>
+    public async Task<IReadOnlyList<PendingMove>> PendingMovesAsync(DateTimeOffset olderThan, int max, CancellationToken cancellationToken)
+    {
+        var db = redis.GetDatabase();
+        var (records, byTime) = keys.SupporterMoves;
+        var due = await RedisFailures.GuardAsync(
+            db.SortedSetRangeByScoreWithScoresAsync(byTime, double.NegativeInfinity, olderThan.ToUnixTimeMilliseconds(), take: max),
+            cancellationToken);
+        if (due.Length == 0)
+        {
+            return [];
+        }
+
+        var values = await RedisFailures.GuardAsync(db.HashGetAsync(records, [.. due.Select(d => d.Element)]), cancellationToken);
+        var moves = new List<PendingMove>(due.Length);
+        for (var i = 0; i < due.Length; i++)
+        {
+            var field = due[i].Element.ToString();
+            var bar = field.LastIndexOf('|');
+            if (bar <= 0 || !ChatKey.TryParse(field[..bar], out var chat))
+            {
+                // Not one of ours (nothing else writes here): drop it, or it would be read on every pass.
+                await RedisFailures.GuardAsync(db.SortedSetRemoveAsync(byTime, due[i].Element), cancellationToken);
+                continue;
+            }
+
+            RedisKey[] wasIn = values[i].IsNullOrEmpty ? [] : [.. values[i].ToString().Split('\n').Select(k => (RedisKey)k)];
+            moves.Add(new PendingMove(chat.Value, field, DateTimeOffset.FromUnixTimeMilliseconds((long)due[i].Score), wasIn));
+        }
+
+        return moves;
+    }
+
+    /// <summary>
+    /// Puts the chat where <paramref name="now"/> (read from its session) says, out of every index the record says it was
+    /// in, and ends the record. Safe to repeat and to run on several instances at once: set moves are idempotent.
+    /// </summary>
+    public async Task RepairAsync(PendingMove move, SupporterSnapshot? now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(move);
+        if (now is not null && now.Chat != move.Chat)
+        {
+            throw new ArgumentException($"The move is for {move.Chat}, the snapshot for {now.Chat}.", nameof(now));
+        }
+
+        var isNow = Entries(now is { Joined: true } ? now : null);
+        var member = RedisKeys.Member(move.Chat);
+        var (records, byTime) = keys.SupporterMoves;
+        var transaction = redis.GetDatabase().CreateTransaction();
+        foreach (var key in move.WasIn.Where(k => !isNow.ContainsKey(k)))
+        {
+            _ = key == keys.SupportersJoined ? transaction.SortedSetRemoveAsync(key, member) : transaction.SetRemoveAsync(key, member);
+        }
+
+        foreach (var (key, score) in isNow)
+        {
+            _ = score is { } joinedAt ? transaction.SortedSetAddAsync(key, member, joinedAt) : transaction.SetAddAsync(key, member);
+        }
+
+        _ = transaction.HashDeleteAsync(records, move.Field);
+        _ = transaction.SortedSetRemoveAsync(byTime, move.Field);
+        await RedisFailures.GuardAsync(transaction.ExecuteAsync(), cancellationToken);
+        await CreditReferralAsync(move.Chat, move.WasIn.Contains(keys.SupportersJoined), now is { Joined: true } ? now : null, cancellationToken);
+    }
+
+    private static string MoveField(ChatKey chat, string moveId) => chat + "|" + moveId;
+
+    private async Task CreditReferralAsync(ChatKey chat, bool wasJoined, SupporterSnapshot? after, CancellationToken cancellationToken)
+    {
         // A join through someone's r_<code> link credits them, once (the script remembers who was credited).
-        if (referrals is not null && before is not { Joined: true } && after is { Joined: true, Referrer: { Length: > 0 } code })
+        if (referrals is not null && !wasJoined && after is { Joined: true, Referrer: { Length: > 0 } code })
         {
             await referrals.CreditAsync(after.Chat, code, cancellationToken);
         }
-        else if (referrals is not null && before is { Joined: true } && after is null)
+        else if (referrals is not null && wasJoined && after is null)
         {
-            await referrals.ForgetAsync(before.Chat, cancellationToken);
+            await referrals.ForgetAsync(chat, cancellationToken);
         }
     }
 
@@ -113,3 +210,6 @@ internal sealed class RedisSupporterDirectory(IConnectionMultiplexer redis, Redi
         return entries;
     }
 }
+
+/// <summary>An index move begun and not completed: the chat, its record's field, when it began, and the index keys it was in.</summary>
+internal sealed record PendingMove(ChatKey Chat, string Field, DateTimeOffset At, IReadOnlyList<RedisKey> WasIn);

@@ -283,6 +283,119 @@ public abstract class StorageContractTests(RedisTestServer server)
         Assert.False(await Db.KeyExistsAsync(keys.SupportersInState("RJ")));
     }
 
+    [SkippableFact]
+    public async Task A_completed_move_leaves_no_record_to_repair()
+    {
+        SkipUnlessAvailable();
+        var session = JoinedSession(NewChat(), "RJ", "hi");
+        var before = session.Snapshot();
+        await Directory.ApplyAsync(null, before, default);
+        session.StateCode = "UP";
+
+        await Directory.BeginMoveAsync(session.Chat, before, "m1", Now, default);
+        var recorded = await Db.HashGetAsync(keys.SupporterMoves.Records, session.Chat + "|m1");
+        Assert.True(await Sessions.TrySaveAsync(session, null, default));
+        await Directory.ApplyAsync(before, session.Snapshot(), "m1", default);
+
+        Assert.Contains(keys.SupportersInState("RJ").ToString(), recorded.ToString().Split('\n'));
+        Assert.False(await Db.KeyExistsAsync(keys.SupporterMoves.Records));
+        Assert.False(await Db.KeyExistsAsync(keys.SupporterMoves.ByTime));
+        Assert.Equal(0, await Repair(Now.AddHours(1)).RepairDueAsync(default));
+        Assert.True(await Db.SetContainsAsync(keys.SupportersInState("UP"), RedisKeys.Member(session.Chat)));
+        Assert.False(await Db.SetContainsAsync(keys.SupportersInState("RJ"), RedisKeys.Member(session.Chat)));
+    }
+
+    [SkippableFact]
+    public async Task A_move_killed_after_the_session_save_is_repaired_from_the_session_once_its_grace_is_over()
+    {
+        SkipUnlessAvailable();
+
+        // Joined in Rajasthan and receiving prompts; then "stop" and a move to Uttar Pradesh are saved, and the process
+        // dies before the index move: the indexes still say Rajasthan and prompts.
+        var session = JoinedSession(NewChat(), "RJ", "hi");
+        var before = session.Snapshot();
+        Assert.True(await Sessions.TrySaveAsync(session, null, default));
+        await Directory.ApplyAsync(null, before, default);
+        session.OptedIn = false;
+        session.StateCode = "UP";
+        await Directory.BeginMoveAsync(session.Chat, before, "killed", Now, default);
+        Assert.True(await Sessions.TrySaveAsync(session, null, default));
+        var member = RedisKeys.Member(session.Chat);
+        var staleBeforeRepair = await Db.SetContainsAsync(keys.SupportersReceivingPrompts, member);
+
+        var early = await Repair(Now + SupporterIndexRepair.Grace - TimeSpan.FromSeconds(1)).RepairDueAsync(default);
+        var repaired = await Repair(Now + SupporterIndexRepair.Grace + TimeSpan.FromSeconds(1)).RepairDueAsync(default);
+
+        Assert.True(staleBeforeRepair);
+        Assert.Equal((0, 1), (early, repaired));
+        Assert.False(await Db.SetContainsAsync(keys.SupportersReceivingPrompts, member));
+        Assert.False(await Db.SetContainsAsync(keys.SupportersInState("RJ"), member));
+        Assert.True(await Db.SetContainsAsync(keys.SupportersInState("UP"), member));
+        Assert.Equal(Now.ToUnixTimeMilliseconds(), await Db.SortedSetScoreAsync(keys.SupportersJoined, member));
+        Assert.False(await Db.KeyExistsAsync(keys.SupporterMoves.Records));
+        Assert.False(await Db.KeyExistsAsync(keys.SupporterMoves.ByTime));
+        Assert.Equal(new SupporterCounts(1, 0, 0), await Directory.CountAsync(default));
+    }
+
+    [SkippableFact]
+    public async Task A_forget_killed_after_the_session_delete_takes_the_chat_out_of_every_index()
+    {
+        SkipUnlessAvailable();
+        var session = JoinedSession(NewChat(), "MH", "en");
+        session.JoinCampaign("farmers-2025-08");
+        var before = session.Snapshot();
+        Assert.True(await Sessions.TrySaveAsync(session, null, default));
+        await Directory.ApplyAsync(null, before, default);
+        await Directory.BeginMoveAsync(session.Chat, before, "forget", Now, default);
+        await Sessions.DeleteAsync(session.Chat, default);
+
+        Assert.Equal(1, await Repair(Now.AddMinutes(10)).RepairDueAsync(default));
+
+        var member = RedisKeys.Member(session.Chat);
+        foreach (var key in new[] { keys.SupportersReceivingPrompts, keys.SupportersInState("MH"), keys.SupportersWithLanguage("en"), keys.SupportersInCampaign("farmers-2025-08") })
+        {
+            Assert.False(await Db.SetContainsAsync(key, member), key.ToString());
+        }
+
+        Assert.Null(await Db.SortedSetScoreAsync(keys.SupportersJoined, member));
+        Assert.Equal(new SupporterCounts(0, 0, 0), await Directory.CountAsync(default));
+        Assert.False(await Db.KeyExistsAsync(keys.SupporterMoves.Records));
+    }
+
+    [SkippableFact]
+    public async Task A_later_completed_move_and_the_repair_of_an_earlier_killed_one_end_where_the_session_is()
+    {
+        SkipUnlessAvailable();
+
+        // RJ → UP is saved and killed before its index move; UP → MH then completes normally (its move removes UP, which
+        // was never added, and adds MH). The indexes hold RJ and MH until the repair, which leaves MH only.
+        var session = JoinedSession(NewChat(), "RJ", "hi");
+        var inRajasthan = session.Snapshot();
+        Assert.True(await Sessions.TrySaveAsync(session, null, default));
+        await Directory.ApplyAsync(null, inRajasthan, default);
+        session.StateCode = "UP";
+        await Directory.BeginMoveAsync(session.Chat, inRajasthan, "killed", Now, default);
+        Assert.True(await Sessions.TrySaveAsync(session, null, default));
+        var inUttarPradesh = session.Snapshot();
+        session.StateCode = "MH";
+        await Directory.BeginMoveAsync(session.Chat, inUttarPradesh, "completed", Now.AddSeconds(5), default);
+        Assert.True(await Sessions.TrySaveAsync(session, null, default));
+        await Directory.ApplyAsync(inUttarPradesh, session.Snapshot(), "completed", default);
+        var member = RedisKeys.Member(session.Chat);
+        var beforeRepair = (await Db.SetContainsAsync(keys.SupportersInState("RJ"), member), await Db.SetContainsAsync(keys.SupportersInState("MH"), member));
+
+        Assert.Equal(1, await Repair(Now.AddMinutes(10)).RepairDueAsync(default));
+
+        Assert.Equal((true, true), beforeRepair);
+        Assert.False(await Db.SetContainsAsync(keys.SupportersInState("RJ"), member));
+        Assert.False(await Db.SetContainsAsync(keys.SupportersInState("UP"), member));
+        Assert.True(await Db.SetContainsAsync(keys.SupportersInState("MH"), member));
+        Assert.Equal(0, await Db.SortedSetLengthAsync(keys.SupporterMoves.ByTime));
+    }
+
+    private SupporterIndexRepair Repair(DateTimeOffset now) =>
+        new(Directory, Sessions, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(now), Microsoft.Extensions.Logging.Abstractions.NullLogger<SupporterIndexRepair>.Instance);
+
     private void SkipUnlessAvailable() => Skip.IfNot(server.IsAvailable, server.UnavailableReason);
 
     private static ChatKey NewChat() => new("tg", Random.Shared.NextInt64(1, long.MaxValue).ToString(System.Globalization.CultureInfo.InvariantCulture));

@@ -74,12 +74,13 @@ public sealed partial class ConversationEngine(
         // The preloaded session serves the first try only: the workflow changes it in place (it remembers the delivery id),
         // so a try repeated after an outage must load afresh, or it would take its own event for a duplicate and drop it.
         var preloaded = (wasLoaded, loaded);
+        var moveId = Guid.NewGuid().ToString("N");
         var outcome = await WhileStorageIsDownAsync(
             () =>
             {
                 var first = preloaded;
                 preloaded = (false, null);
-                return ApplyAsync(inbound, first, cancellationToken);
+                return ApplyAsync(inbound, first, moveId, cancellationToken);
             },
             inbound.Chat,
             cancellationToken);
@@ -89,12 +90,12 @@ public sealed partial class ConversationEngine(
         }
 
         var (result, before, after) = outcome.Value;
-        if (before != after && (before?.Joined == true || after?.Joined == true))
+        if (IndexMove(before, after) is (var from, var to))
         {
             await WhileStorageIsDownAsync(
                 async () =>
                 {
-                    await directory.ApplyAsync(before?.Joined == true ? before : null, after?.Joined == true ? after : null, cancellationToken);
+                    await directory.ApplyAsync(from, to, moveId, cancellationToken);
                     return true;
                 },
                 inbound.Chat,
@@ -104,8 +105,19 @@ public sealed partial class ConversationEngine(
         await SendAsync(inbound.Chat, result.Replies, cancellationToken);
     }
 
+    /// <summary>
+    /// Where the supporter moves between indexes, as (from, to) with only joined supporters indexed; null when the
+    /// indexes stay as they are.
+    /// </summary>
+    private static (SupporterSnapshot? From, SupporterSnapshot? To)? IndexMove(SupporterSnapshot? before, SupporterSnapshot? after)
+    {
+        var from = before?.Joined == true ? before : null;
+        var to = after?.Joined == true ? after : null;
+        return from == to ? null : (from, to);
+    }
+
     /// <summary>Load, apply, save; null when there is nothing to send (a duplicate, or a block from a stranger).</summary>
-    private async Task<(WorkflowResult Result, SupporterSnapshot? Before, SupporterSnapshot? After)?> ApplyAsync(InboundEvent inbound, (bool Loaded, Session? Session) preloaded, CancellationToken cancellationToken)
+    private async Task<(WorkflowResult Result, SupporterSnapshot? Before, SupporterSnapshot? After)?> ApplyAsync(InboundEvent inbound, (bool Loaded, Session? Session) preloaded, string moveId, CancellationToken cancellationToken)
     {
         WorkflowResult? result = null;
         SupporterSnapshot? before = null;
@@ -125,6 +137,8 @@ public sealed partial class ConversationEngine(
             result = workflow.Handle(session, inbound);
             if (result.ForgetSupporter)
             {
+                await BeginIndexMoveAsync(inbound.Chat, before, null, moveId, cancellationToken);
+
                 // The other stores first: if one is down, the session (still asking to confirm) lets a retry or a
                 // redelivery run the whole forget again; the erasers repeat safely.
                 foreach (var eraser in _erasers)
@@ -144,6 +158,8 @@ public sealed partial class ConversationEngine(
                 return null;
             }
 
+            // Recorded before the save: a kill between the save and the index move leaves the record for the repair.
+            await BeginIndexMoveAsync(inbound.Chat, before, session.Snapshot(), moveId, cancellationToken);
             session.RememberDelivery(inbound.DeliveryId);
             var ttl = session.IsJoined ? (TimeSpan?)null : TimeSpan.FromDays(options.Value.OnboardingExpiryDays);
             if (await sessions.TrySaveAsync(session, ttl, cancellationToken))
@@ -162,6 +178,9 @@ public sealed partial class ConversationEngine(
 
         return (result, before, after);
     }
+
+    private Task BeginIndexMoveAsync(ChatKey chat, SupporterSnapshot? before, SupporterSnapshot? after, string moveId, CancellationToken cancellationToken) =>
+        IndexMove(before, after) is (var from, _) ? directory.BeginMoveAsync(chat, from, moveId, clock.UtcNow, cancellationToken) : Task.CompletedTask;
 
     /// <summary>
     /// Retries a storage step with backoff while the store is down. Only steps that are safe to repeat go through here:

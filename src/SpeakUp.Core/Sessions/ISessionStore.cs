@@ -47,7 +47,19 @@ public readonly record struct SessionLoad(Session? Session, FloodCheck? Flood);
 public interface ISupporterDirectory
 {
     /// <summary>Moves a supporter from one indexed view to another. Either side may be null (new, or forgotten).</summary>
-    Task ApplyAsync(SupporterSnapshot? before, SupporterSnapshot? after, CancellationToken cancellationToken);
+    Task ApplyAsync(SupporterSnapshot? before, SupporterSnapshot? after, CancellationToken cancellationToken) =>
+        ApplyAsync(before, after, null, cancellationToken);
+
+    /// <summary>
+    /// Write-ahead for a move: recorded before the session save that causes it, so a process killed between that save and
+    /// <see cref="ApplyAsync(SupporterSnapshot?, SupporterSnapshot?, string?, CancellationToken)"/> (or a store that stayed
+    /// down past the engine's patience) leaves a record, and the indexes are later repaired from the session, the truth.
+    /// Repeating it with the same <paramref name="moveId"/> overwrites the record.
+    /// </summary>
+    Task BeginMoveAsync(ChatKey chat, SupporterSnapshot? before, string moveId, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>The move; with a <paramref name="moveId"/> from <see cref="BeginMoveAsync"/>, its record is cleared in the same step.</summary>
+    Task ApplyAsync(SupporterSnapshot? before, SupporterSnapshot? after, string? moveId, CancellationToken cancellationToken);
 
     Task<SupporterCounts> CountAsync(CancellationToken cancellationToken);
 }

@@ -15,6 +15,8 @@ public sealed class ConversationEngineTests
     private readonly MemorySessions _sessions = new();
     private readonly RecordingSender _sender = new();
 
+    private ISupporterDirectory _directory = new NoDirectory();
+
     private ConversationEngine Engine(IRoleDirectory? roles = null, params IInboundInterceptor[] interceptors) => Engine(null, roles, interceptors);
 
     /// <param name="time">Real time where the engine's storage-retry backoff (100 ms) must actually pass.</param>
@@ -23,7 +25,7 @@ public sealed class ConversationEngineTests
         var h = new WorkflowHarness();
         return new ConversationEngine(
             _sessions,
-            new NoDirectory(),
+            _directory,
             h.Workflow,
             _sender,
             new SpeakUp.Core.Campaigns.TodayClock(time ?? h.Time, TimeZoneInfo.Utc),
@@ -114,6 +116,51 @@ public sealed class ConversationEngineTests
         await engine.HandleAsync(Command("3", "start"), CancellationToken.None);
 
         Assert.True((await _sessions.LoadAsync(new ChatKey("tg", "3"), CancellationToken.None))!.Unreachable);
+    }
+
+    [Fact]
+    public async Task An_index_move_is_recorded_before_the_session_save_and_completed_with_the_same_id_after_it()
+    {
+        var directory = new MoveRecorder(_sessions);
+        _directory = directory;
+        var engine = Engine();
+        var chat = new ChatKey("tg", "8");
+        var joined = Session.New(chat, DateTimeOffset.UnixEpoch);
+        (joined.State, joined.OptedIn, joined.StateCode, joined.Language, joined.JoinedAt) = (SupporterState.Joined, true, "RJ", "hi", DateTimeOffset.UnixEpoch);
+        Assert.True(await _sessions.TrySaveAsync(joined, null, CancellationToken.None));
+
+        await engine.HandleAsync(Command("8", "help", "h1"), CancellationToken.None);
+        await engine.HandleAsync(new InboundEvent { Chat = chat, Kind = InboundKind.Blocked, UserId = "8", DeliveryId = "b1" }, CancellationToken.None);
+
+        // /help moves nothing; the block moves the supporter out of "receiving prompts" and into "unreachable".
+        var begun = Assert.Single(directory.Begun);
+        var applied = Assert.Single(directory.Applied);
+        Assert.Equal(chat, begun.Chat);
+        Assert.Equal(2, begun.StoredVersionThen);
+        Assert.Equal(joined.Snapshot(), begun.Before);
+        Assert.True(begun.Before!.ReceivesPrompts);
+        Assert.Equal(begun.MoveId, applied.MoveId);
+        Assert.Equal((false, true), (applied.After!.ReceivesPrompts, applied.After.Unreachable));
+        Assert.Equal(3, (await _sessions.LoadAsync(chat, CancellationToken.None))!.Version);
+    }
+
+    /// <summary>Records the directory calls, with the stored session's version at the moment a move is begun.</summary>
+    private sealed class MoveRecorder(MemorySessions sessions) : ISupporterDirectory
+    {
+        public List<(ChatKey Chat, SupporterSnapshot? Before, string MoveId, long StoredVersionThen)> Begun { get; } = [];
+
+        public List<(SupporterSnapshot? Before, SupporterSnapshot? After, string? MoveId)> Applied { get; } = [];
+
+        public async Task BeginMoveAsync(ChatKey chat, SupporterSnapshot? before, string moveId, DateTimeOffset at, CancellationToken cancellationToken) =>
+            Begun.Add((chat, before, moveId, (await sessions.LoadAsync(chat, cancellationToken))?.Version ?? 0));
+
+        public Task ApplyAsync(SupporterSnapshot? before, SupporterSnapshot? after, string? moveId, CancellationToken cancellationToken)
+        {
+            Applied.Add((before, after, moveId));
+            return Task.CompletedTask;
+        }
+
+        public Task<SupporterCounts> CountAsync(CancellationToken cancellationToken) => Task.FromResult(new SupporterCounts(0, 0, 0));
     }
 
     private sealed class StaffOnly : IInboundInterceptor

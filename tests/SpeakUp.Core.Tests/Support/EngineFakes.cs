@@ -68,7 +68,9 @@ internal class MemorySessions : ISessionStore
 /// <summary>No supporter indexes: the engine's unit tests do not look at them.</summary>
 internal sealed class NoDirectory : ISupporterDirectory
 {
-    public Task ApplyAsync(SupporterSnapshot? before, SupporterSnapshot? after, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task ApplyAsync(SupporterSnapshot? before, SupporterSnapshot? after, string? moveId, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task BeginMoveAsync(ChatKey chat, SupporterSnapshot? before, string moveId, DateTimeOffset at, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task<SupporterCounts> CountAsync(CancellationToken cancellationToken) => Task.FromResult(new SupporterCounts(0, 0, 0));
 }
