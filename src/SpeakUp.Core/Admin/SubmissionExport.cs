@@ -9,7 +9,7 @@ public sealed record SubmissionRow(Submission Submission, DateTimeOffset? Decide
 /// <summary>Every stored submission, or those of some states, read in pages (never all in memory).</summary>
 public interface ISubmissionExportSource
 {
-    /// <summary>Each stored submission once, in no particular order; <paramref name="states"/> null = the whole country.</summary>
+    /// <summary>Each stored submission once, oldest first; <paramref name="states"/> null = the whole country.</summary>
     IAsyncEnumerable<SubmissionRow> ReadAsync(IReadOnlyCollection<string>? states, CancellationToken cancellationToken);
 }
 

@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text;
 using SpeakUp.Core.Admin;
-using SpeakUp.Core.Sessions;
 using SpeakUp.Core.Submissions;
 using SpeakUp.Redis.Submissions;
 using StackExchange.Redis;
@@ -11,17 +9,18 @@ namespace SpeakUp.Redis.Admin;
 
 /// <summary>
 /// Reads every submission for the export from the review queue's own item hashes (see <see cref="RedisSubmissionStore"/>):
-/// decided items leave the queue's sorted sets, so the hashes are the only complete record. They are found with SCAN
-/// (MATCH on the item prefix, on the node that holds the <c>{submissions}</c> slot), a page of keys at a time, and each page
-/// is read with pipelined HMGETs, so memory holds one page plus an 8-byte fingerprint per item already written.
-/// SCAN walks the whole database without blocking it; it may return a key twice (Redis while rehashing, Garnet when a
-/// record moved in its log during the walk), hence the fingerprints.
+/// decided items leave the queue's sorted sets, so the hashes are the only complete record. They are found through the
+/// <c>{submissions}:all</c> index (id → created ms, kept by the add and /forgetme scripts), walked oldest first a page
+/// at a time, each page's hashes read with pipelined HMGETs and yielded before the next page is asked for. Nothing walks
+/// the keyspace, and every key read is in the one <c>{submissions}</c> slot, so the export costs the same on a database
+/// of millions of session keys and on a cluster. Memory holds one page, plus the ids sharing the last created ms.
 /// </summary>
 internal sealed class RedisSubmissionExport(IConnectionMultiplexer redis, RedisKeys keys) : ISubmissionExportSource
 {
-    private const int PageSize = 500;
-
     private static readonly RedisValue[] Fields = ["d", "status", "state", "decidedBy", "decidedAt", "reason", "url"];
+
+    /// <summary>Index entries per round trip; tests lower it to cross page boundaries with a handful of items.</summary>
+    internal int PageSize { get; init; } = 500;
 
     public async IAsyncEnumerable<SubmissionRow> ReadAsync(IReadOnlyCollection<string>? states, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -30,70 +29,63 @@ internal sealed class RedisSubmissionExport(IConnectionMultiplexer redis, RedisK
             yield break;
         }
 
-        var prefix = RedisSubmissionStore.ItemKeyPrefix(keys);
+        var index = RedisSubmissionStore.IndexKey(keys);
+        var itemPrefix = RedisSubmissionStore.ItemKeyPrefix(keys);
         var allowed = states is null ? null : new HashSet<string>(states, StringComparer.Ordinal);
         var db = redis.GetDatabase();
-        var server = redis.GetServer((RedisKey)prefix);
-        var written = new HashSet<ulong>();
-        var page = new List<(string Id, RedisKey Key)>(PageSize);
-        await using var keysFound = server.KeysAsync(db.Database, GlobEscape(prefix) + "*", PageSize).GetAsyncEnumerator(cancellationToken);
+
+        // The walk's cursor: the last id read and its created ms. When that id is forgotten between two pages the script
+        // resumes at the first id of the same ms, so the ids of that ms already read are kept to skip them.
+        var lastId = string.Empty;
+        long lastCreated = 0;
+        var readAtLastCreated = new HashSet<string>(StringComparer.Ordinal);
+        var page = new List<string>(PageSize);
         while (true)
         {
-            bool more;
-            try
-            {
-                more = await keysFound.MoveNextAsync();
-            }
-            catch (Exception ex) when (RedisFailures.IsUnavailable(ex))
-            {
-                throw new StorageUnavailableException("Redis is unreachable: " + ex.Message, ex);
-            }
-
-            if (more)
-            {
-                var key = (string)keysFound.Current!;
-                var id = key[prefix.Length..];
-
-                // item:<id>:publishing (the publish lease) matches the pattern too; ids never hold a colon.
-                if (id.Length > 0 && !id.Contains(':', StringComparison.Ordinal))
-                {
-                    page.Add((id, keysFound.Current));
-                }
-            }
-
-            if (page.Count == PageSize || (!more && page.Count > 0))
-            {
-                foreach (var row in await LoadAsync(db, page, allowed, written, cancellationToken))
-                {
-                    yield return row;
-                }
-
-                page.Clear();
-            }
-
-            if (!more)
+            var entries = (RedisResult[])(await RedisFailures.GuardAsync(
+                db.ScriptEvaluateAsync(SubmissionScripts.ExportPage, [index], [PageSize, lastId, lastCreated]),
+                cancellationToken))!;
+            if (entries.Length == 0)
             {
                 yield break;
+            }
+
+            page.Clear();
+            for (var i = 0; i + 1 < entries.Length; i += 2)
+            {
+                var id = (string)entries[i]!;
+                var created = (long)(double)entries[i + 1];
+                if (created != lastCreated)
+                {
+                    readAtLastCreated.Clear();
+                    lastCreated = created;
+                }
+
+                lastId = id;
+                if (readAtLastCreated.Add(id))
+                {
+                    page.Add(id);
+                }
+            }
+
+            foreach (var row in await LoadAsync(db, itemPrefix, page, allowed, cancellationToken))
+            {
+                yield return row;
             }
         }
     }
 
-    private static async Task<List<SubmissionRow>> LoadAsync(IDatabase db, List<(string Id, RedisKey Key)> page, HashSet<string>? allowed, HashSet<ulong> written, CancellationToken cancellationToken)
+    private static async Task<List<SubmissionRow>> LoadAsync(IDatabase db, string itemPrefix, List<string> page, HashSet<string>? allowed, CancellationToken cancellationToken)
     {
-        var reads = page.Select(p => db.HashGetAsync(p.Key, Fields)).ToArray();
+        var reads = page.Select(id => db.HashGetAsync(itemPrefix + id, Fields)).ToArray();
         await RedisFailures.GuardAsync(Task.WhenAll(reads), cancellationToken);
         var rows = new List<SubmissionRow>(page.Count);
         for (var i = 0; i < page.Count; i++)
         {
             var values = reads[i].Result;
 
-            // Gone since the scan saw it (forgotten), or outside the coordinator's states.
+            // Forgotten since the index page was read, or outside the coordinator's states.
             if (values[0].IsNull || (allowed is not null && !allowed.Contains((string?)values[2] ?? string.Empty)))
-            {
-                continue;
-            }
-
-            if (!written.Add(Fingerprint(page[i].Id)))
             {
                 continue;
             }
@@ -112,34 +104,5 @@ internal sealed class RedisSubmissionExport(IConnectionMultiplexer redis, RedisK
         }
 
         return rows;
-    }
-
-    /// <summary>64-bit FNV-1a of the id: enough to recognise a key SCAN returned twice (a collision needs ~4 billion items).</summary>
-    private static ulong Fingerprint(string id)
-    {
-        var hash = 14695981039346656037UL;
-        foreach (var c in id)
-        {
-            hash = (hash ^ c) * 1099511628211UL;
-        }
-
-        return hash;
-    }
-
-    /// <summary>The key prefix as a literal in a SCAN MATCH pattern.</summary>
-    private static string GlobEscape(string literal)
-    {
-        var pattern = new StringBuilder(literal.Length + 8);
-        foreach (var c in literal)
-        {
-            if (c is '*' or '?' or '[' or ']' or '\\')
-            {
-                pattern.Append('\\');
-            }
-
-            pattern.Append(c);
-        }
-
-        return pattern.ToString();
     }
 }

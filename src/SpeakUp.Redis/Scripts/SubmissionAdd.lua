@@ -2,6 +2,7 @@
 -- KEYS[1]  the item hash            KEYS[2]  pending (zset id -> created ms)   KEYS[3]  claims (zset id -> lease expiry ms)
 -- KEYS[4]  files (hash fingerprint -> id)   KEYS[5]  the "moderators notified" flag
 -- KEYS[6]  the author's index (set of their item ids), so /forgetme finds every item of a person without a scan
+-- KEYS[7]  every item (zset id -> created ms), so the export walks the items in creation order without a scan
 -- ARGV[1]  id   ARGV[2]  submission JSON   ARGV[3]  created ms   ARGV[4]  notify threshold   ARGV[5]  state code
 -- ARGV[6…] the files' fingerprints
 -- Returns {added 0/1, queue length, notify 0/1}. A known id or a known file adds nothing.
@@ -21,6 +22,7 @@ if #fingerprints > 0 then
     redis.call('HSET', KEYS[1], 'fp', table.concat(fingerprints, '\n'))
 end
 redis.call('SADD', KEYS[6], ARGV[1])
+redis.call('ZADD', KEYS[7], ARGV[3], ARGV[1])
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
 local n = queue()
 local notify = 0

@@ -11,8 +11,11 @@ namespace SpeakUp.Redis.Submissions;
 /// <c>pending</c> (zset id → created ms, the queue), <c>claims</c> (zset id → lease expiry ms), <c>files</c> (hash
 /// file_unique_id → id, so the same file is one submission), <c>notified</c> (set while the queue is over the notice
 /// threshold), <c>author:&lt;chat&gt;</c> (set of one supporter's item ids: /forgetme and the export's per-supporter count
-/// without a scan) and <c>counts</c> (hash approved / rejected → decisions ever taken). Each operation is one Lua script
-/// (Scripts/Submission*.lua); item keys are built inside the scripts from the same tagged prefix.
+/// without a scan), <c>all</c> (zset id → created ms: every item, whatever its status, so the submissions export walks
+/// them in creation order without a scan) and <c>counts</c> (hash approved / rejected → decisions ever taken). Each
+/// operation is one Lua script (Scripts/Submission*.lua); item keys are built inside the scripts from the same tagged prefix.
+/// Items carry no TTL: the add script writes an item and its <c>all</c> entry together and /forgetme removes both
+/// together, so <c>all</c> names exactly the stored items (its members are random ids, never a person).
 /// </summary>
 internal sealed class RedisSubmissionStore(IConnectionMultiplexer redis, RedisKeys keys) : ISubmissionStore
 {
@@ -30,10 +33,15 @@ internal sealed class RedisSubmissionStore(IConnectionMultiplexer redis, RedisKe
 
     private RedisKey Counts => _root + "counts";
 
+    private RedisKey All => IndexKey(keys);
+
     private string ItemPrefix => _root + "item:";
 
     /// <summary>Where the item hashes live (<c>&lt;prefix&gt;{submissions}:item:&lt;id&gt;</c>), for readers such as the admin export.</summary>
     internal static string ItemKeyPrefix(RedisKeys keys) => keys.Prefix + "{submissions}:item:";
+
+    /// <summary>Every item id scored by its creation ms (<c>&lt;prefix&gt;{submissions}:all</c>): the export's index.</summary>
+    internal static RedisKey IndexKey(RedisKeys keys) => keys.Prefix + "{submissions}:all";
 
     /// <summary>The set of one supporter's item ids (<c>&lt;prefix&gt;{submissions}:author:tg:123</c>); its SCARD is how many they sent.</summary>
     internal static RedisKey AuthorKey(RedisKeys keys, string chat) => keys.Prefix + "{submissions}:author:" + chat;
@@ -53,7 +61,7 @@ internal sealed class RedisSubmissionStore(IConnectionMultiplexer redis, RedisKe
         };
         args.AddRange(submission.Items.Select(i => i.Fingerprint).Where(f => f is not null).Distinct().Select(f => (RedisValue)f));
         var result = (RedisResult[])(await RedisFailures.GuardAsync(
-            Db.ScriptEvaluateAsync(SubmissionScripts.Add, [Item(submission.Id), Pending, Claims, Files, Notified, AuthorKey(keys, submission.Chat)], [.. args]),
+            Db.ScriptEvaluateAsync(SubmissionScripts.Add, [Item(submission.Id), Pending, Claims, Files, Notified, AuthorKey(keys, submission.Chat), All], [.. args]),
             cancellationToken))!;
         return new AddOutcome((long)result[0] == 1, (long)result[1], (long)result[2] == 1);
     }
@@ -154,7 +162,7 @@ internal sealed class RedisSubmissionStore(IConnectionMultiplexer redis, RedisKe
 
     public async Task<long> ForgetAuthorAsync(ChatKey author, int notifyAt, CancellationToken cancellationToken) =>
         (long)await RedisFailures.GuardAsync(
-            Db.ScriptEvaluateAsync(SubmissionScripts.ForgetAuthor, [AuthorKey(keys, author.ToString()), Pending, Claims, Files, Notified], [ItemPrefix, notifyAt]),
+            Db.ScriptEvaluateAsync(SubmissionScripts.ForgetAuthor, [AuthorKey(keys, author.ToString()), Pending, Claims, Files, Notified, All], [ItemPrefix, notifyAt]),
             cancellationToken);
 
     private static readonly RedisValue[] CountFields = ["approved", "rejected"];

@@ -21,6 +21,8 @@ internal static class SubmissionScripts
 
     public static readonly string ForgetAuthor = Read("SubmissionForgetAuthor.lua");
 
+    public static readonly string ExportPage = Read("SubmissionExportPage.lua");
+
     public static readonly string Flood = Read("FloodHit.lua");
 
     private static string Read(string file)

@@ -23,6 +23,8 @@ public abstract class SubmissionExportTests(RedisTestServer server)
 
     private RedisSubmissionExport Export => new(server.Connection, keys);
 
+    private RedisSubmissionExport Paged(int pageSize) => new(server.Connection, keys) { PageSize = pageSize };
+
     [SkippableFact]
     public async Task Submissions_csv_round_trips_hindi_captions_with_commas_quotes_and_newlines()
     {
@@ -105,6 +107,110 @@ public abstract class SubmissionExportTests(RedisTestServer server)
         Assert.Equal(all.Select(s => s.Id).Order(StringComparer.Ordinal), ids.Order(StringComparer.Ordinal), StringComparer.Ordinal);
         Assert.Equal(SubmissionStatus.Approved, (await Store.GetAsync(all[0].Id, default))!.Status);
     }
+
+    [SkippableFact]
+    public async Task Export_lists_exactly_the_added_items_oldest_first_and_a_coordinator_only_their_states()
+    {
+        Skip.IfNot(server.IsAvailable, server.UnavailableReason);
+
+        // Added out of creation order (a retried confirmation can land late), one of them from a state outside the filter.
+        var rj3 = NewSubmission("RJ", caption: "तीन") with { CreatedAt = Now.AddMinutes(3) };
+        var up1 = NewSubmission("UP", caption: "एक") with { CreatedAt = Now.AddMinutes(1) };
+        var br4 = NewSubmission("BR", caption: "चार") with { CreatedAt = Now.AddMinutes(4) };
+        var rj0 = NewSubmission("RJ", caption: "शून्य") with { CreatedAt = Now };
+        var rj2 = NewSubmission("RJ", caption: "दो") with { CreatedAt = Now.AddMinutes(2) };
+        foreach (var s in new[] { rj3, up1, br4, rj0, rj2 })
+        {
+            Assert.True((await Store.AddAsync(s, 100, default)).Added);
+        }
+
+        var everything = await ReadIdsAsync(Paged(2), null);
+        var coordinator = await ReadIdsAsync(Paged(2), ["RJ", "BR"]);
+
+        Assert.Equal([rj0.Id, up1.Id, rj2.Id, rj3.Id, br4.Id], everything);
+        Assert.Equal([rj0.Id, rj2.Id, rj3.Id, br4.Id], coordinator);
+    }
+
+    [SkippableFact]
+    public async Task Export_reads_the_index_not_the_keyspace()
+    {
+        Skip.IfNot(server.IsAvailable, server.UnavailableReason);
+        var indexed = NewSubmission("RJ", caption: "सूची में");
+        var unindexed = NewSubmission("RJ", caption: "सूची से बाहर") with { CreatedAt = Now.AddMinutes(1) };
+        await Store.AddAsync(indexed, 100, default);
+        await Store.AddAsync(unindexed, 100, default);
+
+        // Its hash stays; only its index entry goes. A keyspace walk would still find it.
+        Assert.True(await server.Connection.GetDatabase().SortedSetRemoveAsync(RedisSubmissionStore.IndexKey(keys), unindexed.Id));
+
+        Assert.NotNull(await Store.GetAsync(unindexed.Id, default));
+        Assert.Equal([indexed.Id], await ReadIdsAsync(Export, null));
+    }
+
+    [SkippableFact]
+    public async Task Forgetting_an_author_takes_their_items_out_of_the_index_and_the_export()
+    {
+        Skip.IfNot(server.IsAvailable, server.UnavailableReason);
+        var sunitas = new[] { By("4242", 0), By("4242", 2) };
+        var ravis = new[] { By("4343", 1), By("4343", 3) };
+        foreach (var s in new[] { sunitas[0], ravis[0], sunitas[1], ravis[1] })
+        {
+            await Store.AddAsync(s, 100, default);
+        }
+
+        Assert.Equal(2, await Store.ForgetAuthorAsync(new ChatKey("tg", "4242"), 100, default));
+
+        var index = await server.Connection.GetDatabase().SortedSetRangeByRankAsync(RedisSubmissionStore.IndexKey(keys));
+        Assert.Equal([ravis[0].Id, ravis[1].Id], index.Select(m => (string)m!));
+        Assert.Equal([ravis[0].Id, ravis[1].Id], await ReadIdsAsync(Export, null));
+    }
+
+    [SkippableFact]
+    public async Task Forgetting_the_last_item_read_mid_walk_neither_skips_nor_repeats_an_item()
+    {
+        Skip.IfNot(server.IsAvailable, server.UnavailableReason);
+
+        // All created in the same millisecond, each by a different supporter: the walk resumes inside a tie.
+        var all = Enumerable.Range(0, 7).Select(i => By((5000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture), 0)).ToList();
+        foreach (var s in all)
+        {
+            await Store.AddAsync(s, 100, default);
+        }
+
+        var read = new List<Submission>();
+        await foreach (var row in Paged(3).ReadAsync(null, default))
+        {
+            read.Add(row.Submission);
+            if (read.Count == 3)
+            {
+                // The cursor's own item is forgotten between two pages.
+                Assert.Equal(1, await Store.ForgetAuthorAsync(new ChatKey("tg", row.Submission.UserId!), 100, default));
+            }
+        }
+
+        var forgotten = read[2].Id;
+        Assert.Equal(read.Select(s => s.Id).Distinct(StringComparer.Ordinal), read.Select(s => s.Id));
+        Assert.Equal(all.Select(s => s.Id).Order(StringComparer.Ordinal), read.Select(s => s.Id).Order(StringComparer.Ordinal), StringComparer.Ordinal);
+        Assert.DoesNotContain(forgotten, await ReadIdsAsync(Export, null));
+    }
+
+    private static async Task<List<string>> ReadIdsAsync(RedisSubmissionExport export, IReadOnlyCollection<string>? states)
+    {
+        var ids = new List<string>();
+        await foreach (var row in export.ReadAsync(states, default))
+        {
+            ids.Add(row.Submission.Id);
+        }
+
+        return ids;
+    }
+
+    private static Submission By(string userId, int minute) => NewSubmission("RJ", caption: "मेरी बात") with
+    {
+        Chat = "tg:" + userId,
+        UserId = userId,
+        CreatedAt = Now.AddMinutes(minute),
+    };
 
     private async Task<byte[]> WriteCsvAsync(IReadOnlyCollection<string>? states)
     {
