@@ -13,7 +13,7 @@ public sealed record BroadcastRequestResult(BroadcastJobInfo? Job, string? Error
 /// What staff can do with broadcasts, for every front end (the admin API, the Telegram composer): create (after the
 /// roles allow the audience), read, list, cancel. Every change is audited.
 /// </summary>
-public sealed partial class BroadcastService(IBroadcastStore store, IAuditLog audit, BroadcastSendWindow window, TimeProvider time, ILogger<BroadcastService> logger)
+public sealed partial class BroadcastService(IBroadcastStore store, IAuditLog audit, InteractiveRateShare rate, TimeProvider time, ILogger<BroadcastService> logger)
 {
     public static string NewId(DateTimeOffset now) =>
         string.Create(CultureInfo.InvariantCulture, $"b{now:yyMMddHHmmss}{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}");
@@ -79,36 +79,15 @@ public sealed partial class BroadcastService(IBroadcastStore store, IAuditLog au
 
     /// <summary>
     /// Sends a preview or a test to a staff member's own chat through the broadcast path, so it looks exactly as supporters
-    /// will see it. It is a reply in all but its path, so it takes its share of the rate the way replies do (see
-    /// RateSharingMessageSender): a slot of the shared rate recorded alongside the send, not before it, and a place in this
-    /// instance's send window that never waits. A 429 is waited out once instead of dropping the preview.
+    /// will see it. It is a reply in all but its path, so each attempt takes its share of the rate through the same
+    /// <see cref="InteractiveRateShare"/> as replies. A 429 is waited out once instead of dropping the preview.
     /// </summary>
     public async Task<BroadcastDelivery> SendToStaffAsync(IBroadcastChannel channel, ChatKey chat, BroadcastMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(channel);
         for (var attempt = 1; ; attempt++)
         {
-            var debit = store.DebitInteractiveAsync(chat, cancellationToken);
-            BroadcastDelivery delivery;
-            var started = window.Enter();
-            try
-            {
-                delivery = await channel.SendAsync(chat, message, cancellationToken);
-            }
-            finally
-            {
-                window.Exit(started);
-            }
-
-            try
-            {
-                await debit;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogDebitFailed(logger, ex);
-            }
-
+            var delivery = await rate.SendAsync(chat, (channel, chat, message), static (s, ct) => s.channel.SendAsync(s.chat, s.message, ct), cancellationToken);
             if (delivery.Outcome == DeliveryOutcome.RateLimited && attempt == 1)
             {
                 await Task.Delay(delivery.RetryAfter, time, cancellationToken);
@@ -130,9 +109,6 @@ public sealed partial class BroadcastService(IBroadcastStore store, IAuditLog au
         var (channel, who) = colon > 0 ? (actor[..colon], actor[(colon + 1)..]) : (actor, actor);
         return audit.RecordAsync(new AuditEntry(time.GetUtcNow(), channel, who, action, id, detail), cancellationToken);
     }
-
-    [LoggerMessage(EventId = 520, EventName = "BroadcastPreviewDebitFailed", Level = LogLevel.Debug, Message = "Could not record a preview or test send in the shared rate")]
-    private static partial void LogDebitFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 521, EventName = "BroadcastPreviewNotSent", Level = LogLevel.Warning, Message = "A broadcast preview or test to {Chat} was not delivered: {Outcome} {Error}")]
     private static partial void LogPreviewNotSent(ILogger logger, ChatKey chat, DeliveryOutcome outcome, string? error);

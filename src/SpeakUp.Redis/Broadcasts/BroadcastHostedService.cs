@@ -129,40 +129,14 @@ internal sealed partial class BroadcastHostedService(
 
 /// <summary>
 /// Every interactive message (a reply to a supporter, a progress edit) takes a slot of the shared rate without waiting,
-/// so replies always go first and broadcasts fill what is left of the bot's budget.
+/// so replies always go first and broadcasts fill what is left of the bot's budget. The rule itself is
+/// <see cref="InteractiveRateShare"/>, shared with the composer's preview and test.
 /// </summary>
-internal sealed partial class RateSharingMessageSender(IMessageSender inner, IBroadcastStore store, BroadcastSendWindow window, ILogger<RateSharingMessageSender> logger) : IMessageSender
+internal sealed class RateSharingMessageSender(IMessageSender inner, InteractiveRateShare rate) : IMessageSender
 {
-    public async Task<SendResult> SendAsync(OutboundMessage message, CancellationToken cancellationToken)
+    public Task<SendResult> SendAsync(OutboundMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-
-        // A reply never waits on the rate bookkeeping: the debit runs alongside the send, not before it. It also counts
-        // in this instance's send window, so a broadcast send does not follow it into a full second.
-        var debit = store.DebitInteractiveAsync(message.Chat, cancellationToken);
-        SendResult result;
-        var started = window.Enter();
-        try
-        {
-            result = await inner.SendAsync(message, cancellationToken);
-        }
-        finally
-        {
-            window.Exit(started);
-        }
-
-        try
-        {
-            await debit;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogDebitFailed(logger, ex);
-        }
-
-        return result;
+        return rate.SendAsync(message.Chat, (inner, message), static (s, ct) => s.inner.SendAsync(s.message, ct), cancellationToken);
     }
-
-    [LoggerMessage(EventId = 512, EventName = "RateDebitFailed", Level = LogLevel.Debug, Message = "Could not record an interactive send in the shared rate")]
-    private static partial void LogDebitFailed(ILogger logger, Exception exception);
 }

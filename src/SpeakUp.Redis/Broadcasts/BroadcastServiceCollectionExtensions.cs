@@ -38,6 +38,7 @@ public static class BroadcastServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<SpeakUp.Core.Sessions.ISupporterDataEraser, BroadcastEraser>());
         services.AddSingleton<BroadcastRenderer>();
         services.AddSingleton<BroadcastSendWindow>();
+        services.AddSingleton<InteractiveRateShare>();
         services.AddSingleton<BroadcastRunner>();
         services.AddSingleton<BroadcastService>();
         services.AddSingleton<IBroadcastDraftStore, RedisBroadcastDraftStore>();
