@@ -14,7 +14,7 @@ public static class RedisServiceCollectionExtensions
 {
     /// <summary>
     /// Registers storage: <see cref="RedisOptions"/> (validated at start), one shared <see cref="IConnectionMultiplexer"/>,
-    /// <see cref="ISessionStore"/>, <see cref="ISupporterDirectory"/> and <see cref="IRedisHealth"/>.
+    /// <see cref="ISessionStore"/>, <see cref="ISupporterDirectory"/>, the update inbox and <see cref="IRedisHealth"/>.
     /// With an empty Redis:ConnectionString an <see cref="EmbeddedGarnet"/> is started first and reached over TCP like any
     /// Redis, so both setups run the same code; it is checkpointed and stopped when the service provider is disposed.
     /// </summary>
@@ -34,6 +34,7 @@ public static class RedisServiceCollectionExtensions
         services.AddHostedService<SupporterIndexRepair>();
         services.AddSingleton<IRedisHealth, RedisHealth>();
         services.AddSingleton<SpeakUp.Core.Staff.IAuditLog, RedisAuditLog>();
+        services.AddSingleton<SpeakUp.Core.Messaging.IUpdateInbox, RedisUpdateInbox>();
 
         // Garnet logs some forty lines of sizing details at Information on every start. Keep its warnings; this rule goes
         // first, so a Logging:LogLevel:Garnet setting (added later, equally specific) still wins.

@@ -64,6 +64,24 @@ internal static partial class Log
     [LoggerMessage(209, LogLevel.Warning, "Telegram update {UpdateId} could not be mapped; skipped", EventName = "UpdateMapFailed")]
     public static partial void UpdateMapFailed(ILogger logger, int updateId, Exception exception);
 
+    [LoggerMessage(210, LogLevel.Warning, "Could not put {Count} Telegram update(s) in the inbox; the offset stays and getUpdates is asked again in {Delay}", EventName = "InboxPutFailed")]
+    public static partial void InboxPutFailed(ILogger logger, int count, TimeSpan delay, Exception exception);
+
+    [LoggerMessage(211, LogLevel.Warning, "Could not mark {Count} handled Telegram update(s) done in the inbox; retrying in {Delay}", EventName = "InboxDoneFailed")]
+    public static partial void InboxDoneFailed(ILogger logger, int count, TimeSpan delay, Exception exception);
+
+    [LoggerMessage(212, LogLevel.Information, "{Count} Telegram update(s) left in the inbox by the last run are handled again", EventName = "InboxRecovered")]
+    public static partial void InboxRecovered(ILogger logger, int count);
+
+    [LoggerMessage(213, LogLevel.Warning, "Could not read the Telegram update inbox at start; retrying in {Delay}", EventName = "InboxReadFailed")]
+    public static partial void InboxReadFailed(ILogger logger, TimeSpan delay, Exception exception);
+
+    [LoggerMessage(214, LogLevel.Debug, "{Count} Telegram updates in hand (Telegram:MaxUpdatesInFlight); the next getUpdates waits for room", EventName = "InFlightFull")]
+    public static partial void InFlightFull(ILogger logger, int count);
+
+    [LoggerMessage(215, LogLevel.Warning, "{Count} Telegram update(s) were not finished at shutdown; they stay in the inbox and are handled at the next start", EventName = "InboxLeftAtShutdown")]
+    public static partial void InboxLeftAtShutdown(ILogger logger, int count);
+
     // 3xx: webhook endpoint
     [LoggerMessage(300, LogLevel.Warning, "Telegram webhook call with a missing or wrong secret from {RemoteIp}", EventName = "WebhookUnauthorized")]
     public static partial void WebhookUnauthorized(ILogger logger, string? remoteIp);

@@ -56,6 +56,12 @@ public sealed class TelegramOptions
     /// <summary>Longest backoff of the polling loop after errors, in seconds.</summary>
     public int MaxPollingBackoffSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// Polling: updates received and not yet handled (and removed from the inbox) at most. At the bound the next
+    /// getUpdates waits for room, so a flood of updates costs waiting, never unbounded memory.
+    /// </summary>
+    public int MaxUpdatesInFlight { get; set; } = 2000;
+
     /// <summary>Telegram is on when a token is set.</summary>
     public bool Enabled => !string.IsNullOrWhiteSpace(BotToken);
 
@@ -155,6 +161,11 @@ internal sealed partial class TelegramOptionsValidator : IValidateOptions<Telegr
         if (options.MaxPollingBackoffSeconds is < 1 or > 3600)
         {
             failures.Add("Telegram:MaxPollingBackoffSeconds must be between 1 and 3600");
+        }
+
+        if (options.MaxUpdatesInFlight is < 1 or > 100_000)
+        {
+            failures.Add("Telegram:MaxUpdatesInFlight must be between 1 and 100000");
         }
 
         if (options.WebhookMaxBodyBytes is < 1024 or > 64 * 1024 * 1024)

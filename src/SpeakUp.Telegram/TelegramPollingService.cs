@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SpeakUp.Core.Messaging;
 using Telegram.Bot;
 using Telegram.Bot.Exceptions;
 using Telegram.Bot.Requests;
@@ -10,15 +12,22 @@ using Telegram.Bot.Types;
 namespace SpeakUp.Telegram;
 
 /// <summary>
-/// getUpdates long polling with at-least-once handling: a batch is dispatched concurrently (the dispatcher keeps each
-/// chat in order) and the offset moves past it only when every update of it was handled. Updates are read as raw JSON
-/// and deserialized one by one, so one update this library cannot read is skipped instead of failing the whole batch
-/// forever. On shutdown the long poll is cancelled, in-flight handling finishes, and the offset is confirmed.
+/// getUpdates long polling that never waits for handling and still loses nothing. Each batch is put in the durable
+/// <see cref="IUpdateInbox"/> first; only then does the offset move past it (the next getUpdates, sent at once, confirms
+/// it to Telegram), and each update is handed to the handler without waiting for the others (the dispatcher keeps each
+/// chat in order). A handled update is removed from the inbox, in groups: the ids that finish while one removal is in
+/// flight go in the next. What a stopped or killed host had in hand is still in the inbox at the next start and is
+/// handled again, in update-id order, before polling begins; the conversation engine skips a redelivery by its id.
+/// At most <see cref="TelegramOptions.MaxUpdatesInFlight"/> updates are in hand; at the bound the next getUpdates waits.
+/// Updates are read as raw JSON and deserialized one by one, so one update this library cannot read is skipped instead
+/// of failing the whole batch forever. On shutdown the long poll is cancelled, in-flight handling finishes and is
+/// removed from the inbox, and the offset is confirmed.
 /// </summary>
 internal sealed class TelegramPollingService(
     ITelegramBotClient bot,
     TelegramUpdateHandler handler,
     TelegramCommandsPublisher commands,
+    IUpdateInbox inbox,
     IOptions<TelegramOptions> options,
     TimeProvider time,
     ILogger<TelegramPollingService> logger) : BackgroundService
@@ -28,14 +37,25 @@ internal sealed class TelegramPollingService(
 
     private readonly TelegramOptions _options = options.Value;
 
+    // Update ids are a sequence per bot: the bot's id keeps two bots on one Redis (or a changed token) apart.
+    private readonly string _source = "tg:" + bot.BotId.ToString(CultureInfo.InvariantCulture);
+
     // Handling gets its own token: stopping the host cancels the long poll, not the work in hand. This one is cancelled
     // only when the host's shutdown timeout runs out.
     private readonly CancellationTokenSource _handling = new();
 
+    // Guarded by _gate. _inHand counts updates received and not yet removed from the inbox (or given up at shutdown):
+    // handling, or handled and waiting in _finished for the next removal.
+    private readonly Lock _gate = new();
+    private readonly List<long> _finished = [];
+    private int _inHand;
+    private bool _pollingStopped;
+    private TaskCompletionSource _changed = NewSignal();
+
     private int? _offset;
     private int? _offsetSent;
 
-    /// <summary>The offset the next getUpdates sends: one past the last handled update.</summary>
+    /// <summary>The offset the next getUpdates sends: one past the last update stored in the inbox.</summary>
     internal int? Offset => _offset;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -52,41 +72,30 @@ internal sealed class TelegramPollingService(
 
         // The command menu is cosmetic: setting it must not delay the first getUpdates.
         var publishing = commands.PublishAsync(stoppingToken);
+        var removing = RemoveFinishedAsync();
 
-        Log.PollingStarted(logger, _options.PollingTimeoutSeconds);
-        var failures = 0;
-        while (!stoppingToken.IsCancellationRequested)
+        if (await RecoverAsync(stoppingToken))
         {
-            JsonElement[] batch;
-            try
-            {
-                batch = await GetUpdatesAsync(_options.PollingTimeoutSeconds, 100, stoppingToken);
-                failures = 0;
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex)
-            {
-                failures++;
-                var delay = await OnPollingErrorAsync(ex, failures, stoppingToken);
-                try
-                {
-                    await Task.Delay(delay, time, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
+            await PollAsync(stoppingToken);
+        }
 
-                continue;
-            }
+        lock (_gate)
+        {
+            _pollingStopped = true;
+            Pulse();
+        }
 
-            if (batch.Length > 0)
-            {
-                await HandleBatchAsync(batch);
-            }
+        // Ends when everything in hand was handled and removed, or when the host stops waiting (_handling cancelled).
+        await removing;
+        int left;
+        lock (_gate)
+        {
+            left = _inHand;
+        }
+
+        if (left > 0)
+        {
+            Log.InboxLeftAtShutdown(logger, left);
         }
 
         await ConfirmOffsetAsync();
@@ -115,9 +124,63 @@ internal sealed class TelegramPollingService(
         base.Dispose();
     }
 
-    private async Task HandleBatchAsync(JsonElement[] batch)
+    private async Task PollAsync(CancellationToken stoppingToken)
     {
-        var handling = new List<Task>(batch.Length);
+        Log.PollingStarted(logger, _options.PollingTimeoutSeconds);
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            TimeSpan delay;
+            Exception? error = null;
+            try
+            {
+                var room = await WaitForRoomAsync(stoppingToken);
+                var batch = await GetUpdatesAsync(_options.PollingTimeoutSeconds, Math.Min(100, room), stoppingToken);
+                if (batch.Length == 0 || await AcceptAsync(batch, stoppingToken) is not { } failure)
+                {
+                    failures = 0;
+                    continue;
+                }
+
+                failures++;
+                delay = Backoff(failures);
+                Log.InboxPutFailed(logger, batch.Length, delay, failure);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                failures++;
+                delay = TimeSpan.Zero;
+                error = ex;
+            }
+
+            try
+            {
+                if (error is not null)
+                {
+                    delay = await OnPollingErrorAsync(error, failures, stoppingToken);
+                }
+
+                await Task.Delay(delay, time, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Puts the batch in the inbox, then moves the offset past it and starts handling each update. Returns the put's
+    /// failure, and then the offset stays: the next getUpdates asks for the same updates again.
+    /// </summary>
+    private async Task<Exception?> AcceptAsync(JsonElement[] batch, CancellationToken stoppingToken)
+    {
+        var readable = new List<(long Id, Update Update)>(batch.Length);
+        var entries = new List<InboxUpdate>(batch.Length);
         long maxId = -1;
         foreach (var element in batch)
         {
@@ -127,33 +190,309 @@ internal sealed class TelegramPollingService(
                 maxId = id.Value;
             }
 
-            Update? update;
+            // Nothing could ever handle an update that cannot be read, so it is not stored: it is skipped here, once.
+            if (Read(element, id) is { } update && id is { } known)
+            {
+                readable.Add((known, update));
+                entries.Add(new InboxUpdate(known, element.GetRawText()));
+            }
+        }
+
+        if (entries.Count > 0)
+        {
             try
             {
-                update = element.Deserialize<Update>(JsonBotAPI.Options);
+                await inbox.PutAsync(_source, entries, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                // Stopping: the offset stays, so Telegram sends these again at the next start.
+                throw;
             }
             catch (Exception ex)
             {
-                // Outside input: whatever the library throws on it, this update is skipped and nothing else.
-                Log.UpdateMalformed(logger, id, ex);
-                continue;
+                return ex;
             }
-
-            if (update is null)
-            {
-                Log.UpdateMalformed(logger, id, new JsonException("The update is null."));
-                continue;
-            }
-
-            handling.Add(handler.HandleAsync(update, _handling.Token));
         }
 
-        // The handler never throws, so this waits for every update of the batch.
-        await Task.WhenAll(handling);
         if (maxId >= 0 && maxId < int.MaxValue)
         {
             _offset = (int)maxId + 1;
         }
+
+        lock (_gate)
+        {
+            _inHand += readable.Count;
+        }
+
+        foreach (var (id, update) in readable)
+        {
+            Dispatch(id, update);
+        }
+
+        return null;
+    }
+
+    /// <summary>Hands everything a previous run left in the inbox to the handler, oldest first. False when stopped first.</summary>
+    private async Task<bool> RecoverAsync(CancellationToken stoppingToken)
+    {
+        IReadOnlyList<InboxUpdate> pending;
+        for (var failures = 1; ; failures++)
+        {
+            try
+            {
+                pending = await inbox.PendingAsync(_source, stoppingToken);
+                break;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return false;
+            }
+            catch (Exception ex)
+            {
+                // Redis down at start: polling could not put anything either, so wait for it here.
+                var delay = Backoff(failures);
+                Log.InboxReadFailed(logger, delay, ex);
+                try
+                {
+                    await Task.Delay(delay, time, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return false;
+                }
+            }
+        }
+
+        if (pending.Count > 0)
+        {
+            Log.InboxRecovered(logger, pending.Count);
+        }
+
+        foreach (var entry in pending)
+        {
+            try
+            {
+                await WaitForRoomAsync(stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                // The rest stays in the inbox for the next start.
+                return false;
+            }
+
+            lock (_gate)
+            {
+                _inHand++;
+            }
+
+            Update? update;
+            try
+            {
+                using var document = JsonDocument.Parse(entry.Json);
+                update = Read(document.RootElement, entry.Id);
+            }
+            catch (JsonException ex)
+            {
+                Log.UpdateMalformed(logger, entry.Id, ex);
+                update = null;
+            }
+
+            if (update is null)
+            {
+                // Unreadable now means unreadable forever: removed, not kept to be tried at every start.
+                Finished(entry.Id);
+                continue;
+            }
+
+            Dispatch(entry.Id, update);
+        }
+
+        return true;
+    }
+
+    /// <summary>Deserializes one update; null (logged) when this library cannot read it.</summary>
+    private Update? Read(JsonElement element, long? id)
+    {
+        Update? update;
+        try
+        {
+            update = element.Deserialize<Update>(JsonBotAPI.Options);
+        }
+        catch (Exception ex)
+        {
+            // Outside input: whatever the library throws on it, this update is skipped and nothing else.
+            Log.UpdateMalformed(logger, id, ex);
+            return null;
+        }
+
+        if (update is null || id is null)
+        {
+            Log.UpdateMalformed(logger, id, new JsonException(update is null ? "The update is null." : "The update has no update_id."));
+            return null;
+        }
+
+        return update;
+    }
+
+    /// <summary>Starts handling one update (before returning, so updates reach the dispatcher in order) and records its end.</summary>
+    private void Dispatch(long id, Update update)
+    {
+        Task handling;
+        try
+        {
+            handling = handler.HandleAsync(update, _handling.Token);
+        }
+        catch (Exception ex)
+        {
+            handling = Task.FromException(ex);
+        }
+
+        _ = FinishAsync(id, handling);
+    }
+
+    private async Task FinishAsync(long id, Task handling)
+    {
+        try
+        {
+            await handling;
+        }
+        catch (Exception ex)
+        {
+            // The handler logs and swallows its failures; anything else still ends this update's turn.
+            Log.UpdateFailed(logger, (int)id, ex);
+        }
+
+        if (_handling.IsCancellationRequested)
+        {
+            // The host stopped waiting and the handling may have been cut short: it stays in the inbox for the next start.
+            lock (_gate)
+            {
+                _inHand--;
+                Pulse();
+            }
+
+            return;
+        }
+
+        Finished(id);
+    }
+
+    private void Finished(long id)
+    {
+        lock (_gate)
+        {
+            _finished.Add(id);
+            Pulse();
+        }
+    }
+
+    /// <summary>
+    /// Removes handled updates from the inbox: all that finished while the previous removal was in flight go in one
+    /// round trip. A failed removal is retried with backoff (the updates keep their room until it succeeds). Ends when
+    /// polling has stopped and nothing is in hand, or when the host stops waiting for the work in hand.
+    /// </summary>
+    private async Task RemoveFinishedAsync()
+    {
+        await Task.Yield();
+        var failures = 0;
+        while (true)
+        {
+            long[] ids;
+            Task changed;
+            lock (_gate)
+            {
+                if (_finished.Count == 0 && _pollingStopped && _inHand == 0)
+                {
+                    return;
+                }
+
+                ids = [.. _finished];
+                _finished.Clear();
+                changed = _changed.Task;
+            }
+
+            try
+            {
+                if (ids.Length == 0)
+                {
+                    await changed.WaitAsync(_handling.Token);
+                    continue;
+                }
+
+                try
+                {
+                    await inbox.DoneAsync(_source, ids, _handling.Token);
+                    failures = 0;
+                    lock (_gate)
+                    {
+                        _inHand -= ids.Length;
+                        Pulse();
+                    }
+                }
+                catch (Exception ex) when (!_handling.IsCancellationRequested)
+                {
+                    failures++;
+                    lock (_gate)
+                    {
+                        _finished.InsertRange(0, ids);
+                    }
+
+                    var delay = Backoff(failures);
+                    Log.InboxDoneFailed(logger, ids.Length, delay, ex);
+                    await Task.Delay(delay, time, _handling.Token);
+                }
+            }
+            catch (OperationCanceledException) when (_handling.IsCancellationRequested)
+            {
+                // Whatever was not removed is handled again at the next start; redeliveries are skipped by their id.
+                return;
+            }
+        }
+    }
+
+    /// <summary>Returns how many more updates may be taken; waits while <see cref="TelegramOptions.MaxUpdatesInFlight"/> are in hand.</summary>
+    private async Task<int> WaitForRoomAsync(CancellationToken cancellationToken)
+    {
+        var logged = false;
+        while (true)
+        {
+            Task changed;
+            lock (_gate)
+            {
+                var room = _options.MaxUpdatesInFlight - _inHand;
+                if (room > 0)
+                {
+                    return room;
+                }
+
+                changed = _changed.Task;
+                if (!logged)
+                {
+                    Log.InFlightFull(logger, _inHand);
+                    logged = true;
+                }
+            }
+
+            await changed.WaitAsync(cancellationToken);
+        }
+    }
+
+    // _gate held
+    private void Pulse()
+    {
+        var changed = _changed;
+        _changed = NewSignal();
+        changed.TrySetResult();
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private TimeSpan Backoff(int failures)
+    {
+        var max = TimeSpan.FromSeconds(_options.MaxPollingBackoffSeconds);
+        var backoff = TimeSpan.FromMilliseconds(Math.Max(_options.RetryBaseDelayMilliseconds, 1) * Math.Pow(2, Math.Min(failures - 1, 20)));
+        return backoff > max ? max : backoff;
     }
 
     private static long? UpdateIdOf(JsonElement element) =>
@@ -218,12 +557,7 @@ internal sealed class TelegramPollingService(
     private async Task<TimeSpan> OnPollingErrorAsync(Exception ex, int failures, CancellationToken cancellationToken)
     {
         var max = TimeSpan.FromSeconds(_options.MaxPollingBackoffSeconds);
-        var backoff = TimeSpan.FromMilliseconds(Math.Max(_options.RetryBaseDelayMilliseconds, 1) * Math.Pow(2, Math.Min(failures - 1, 20)));
-        if (backoff > max)
-        {
-            backoff = max;
-        }
-
+        var backoff = Backoff(failures);
         switch (ex)
         {
             case ApiRequestException { ErrorCode: 429 } rate:

@@ -20,7 +20,8 @@ public static class TelegramServiceCollectionExtensions
     /// Binds and validates the "Telegram" section. With a bot token: the Bot API client, an <see cref="IChannelSender"/>
     /// for "tg", and the polling service or the webhook registration (per <see cref="TelegramOptions.Mode"/>).
     /// Without one: nothing that talks to Telegram, and one log line at start saying how to turn it on.
-    /// Needs an <c>IInboundDispatcher</c> and (for the command menu) an <c>ILocalizer</c> registered by the core.
+    /// Needs an <c>IInboundDispatcher</c> and (for the command menu) an <c>ILocalizer</c> registered by the core, and in
+    /// polling mode an <c>IUpdateInbox</c> (<c>AddRedisStorage</c> registers one).
     /// </summary>
     public static IServiceCollection AddTelegramChannel(this IServiceCollection services, IConfiguration configuration)
     {

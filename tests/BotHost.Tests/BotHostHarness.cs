@@ -23,11 +23,12 @@ internal sealed class BotHostHarness : IAsyncDisposable
     /// <summary>26 November 2026, 09:30 in India: the sample calendar runs #SpeakUpForFarmers that day.</summary>
     public static readonly DateTimeOffset CampaignMorning = new(2026, 11, 26, 4, 0, 0, TimeSpan.Zero);
 
-    private BotHostHarness(FakeTelegramServer telegram, WebApplication app, string keyPrefix)
+    private BotHostHarness(FakeTelegramServer telegram, WebApplication app, string keyPrefix, RedisTestServer redis)
     {
         Telegram = telegram;
         App = app;
         KeyPrefix = keyPrefix;
+        Redis = redis;
     }
 
     public FakeTelegramServer Telegram { get; }
@@ -35,6 +36,8 @@ internal sealed class BotHostHarness : IAsyncDisposable
     public WebApplication App { get; private set; }
 
     public string KeyPrefix { get; }
+
+    public RedisTestServer Redis { get; }
 
     public Uri BaseAddress => new(App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
@@ -51,7 +54,7 @@ internal sealed class BotHostHarness : IAsyncDisposable
         settings?.Invoke(values);
         var app = BuildApp(values, now, configure);
         await app.StartAsync();
-        return new BotHostHarness(telegram, app, keyPrefix);
+        return new BotHostHarness(telegram, app, keyPrefix, redis);
     }
 
     public static Dictionary<string, string?> BaseSettings(FakeTelegramServer telegram, RedisTestServer redis, string keyPrefix) => new()
@@ -103,12 +106,22 @@ internal sealed class BotHostHarness : IAsyncDisposable
         var updateId = Telegram.Press(message, data);
         if (replies == 0)
         {
-            await Telegram.WaitForOffsetAsync(updateId + 1);
+            await WaitForHandledAsync(updateId);
             return [];
         }
 
         var all = await Telegram.WaitForMessagesAsync(message.ChatId, before + replies);
         return all.Skip(before).ToList();
+    }
+
+    /// <summary>
+    /// Waits until the bot has handled every update up to <paramref name="updateId"/>. Confirmed to Telegram (the offset)
+    /// only says it is in the bot's inbox; it is handled once it has left the inbox as well.
+    /// </summary>
+    public async Task WaitForHandledAsync(long updateId)
+    {
+        await Telegram.WaitForOffsetAsync(updateId + 1);
+        await InboxProbe.WaitUntilHandledAsync(Redis.Connection, KeyPrefix, Telegram.BotId, updateId);
     }
 
     /// <summary>Pages the state keyboard forward with its "next" button, which edits the same message.</summary>

@@ -40,7 +40,7 @@ public sealed class TelegramEdgeTests(GarnetFixture redis)
         host.Telegram.BlockChat(chat);
 
         var id = host.Telegram.EnqueueText(chat, "/help");
-        await host.Telegram.WaitForOffsetAsync(id + 1);
+        await host.WaitForHandledAsync(id);
 
         Assert.True((await host.LoadSessionAsync(chat))!.Unreachable);
         host.Telegram.UnblockChat(chat);
@@ -56,7 +56,7 @@ public sealed class TelegramEdgeTests(GarnetFixture redis)
         Assert.Single(await host.SayAsync(chat, "/start"));
 
         var id = host.Telegram.EnqueueUpdate(FakeUpdates.BlockedBot(chat));
-        await host.Telegram.WaitForOffsetAsync(id + 1);
+        await host.WaitForHandledAsync(id);
 
         Assert.True((await host.LoadSessionAsync(chat))!.Unreachable);
         Assert.Single(host.Telegram.MessagesTo(chat));
@@ -102,7 +102,7 @@ public sealed class TelegramEdgeTests(GarnetFixture redis)
             last = host.Telegram.EnqueueUpdate(File.ReadAllText(file));
         }
 
-        await host.Telegram.WaitForOffsetAsync(last + 1);
+        await host.WaitForHandledAsync(last);
 
         // Private messages get a reply; edits, group traffic, inline callbacks and a block get none. Nothing crashes.
         var replied = host.Telegram.CallsTo("sendMessage").Where(c => c.Succeeded).Select(c => c.ChatId).ToHashSet();

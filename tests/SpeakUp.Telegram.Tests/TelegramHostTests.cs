@@ -5,12 +5,14 @@ using Microsoft.Extensions.Logging;
 using SpeakUp.Core.Conversations;
 using SpeakUp.Core.Localization;
 using SpeakUp.Core.Messaging;
+using SpeakUp.Redis;
+using SpeakUp.Testing.Redis;
 using SpeakUp.Testing.Telegram;
 
 namespace SpeakUp.Telegram.Tests;
 
 /// <summary>The channel as a host wires it: AddTelegramChannel, polling against the fake, replies through IChannelSender.</summary>
-public class TelegramHostTests
+public class TelegramHostTests(GarnetFixture garnet) : IClassFixture<GarnetFixture>
 {
     [Fact]
     public async Task Echo_bot_in_a_host_receives_by_polling_and_replies_through_the_sender()
@@ -24,7 +26,10 @@ public class TelegramHostTests
             ["Telegram:BotToken"] = server.Token,
             ["Telegram:ApiBaseUrl"] = server.BaseUrl.ToString(),
             ["Telegram:PollingTimeoutSeconds"] = "1",
+            ["Redis:ConnectionString"] = garnet.ConnectionString,
+            ["Redis:KeyPrefix"] = RedisTestServer.NewKeyPrefix(),
         });
+        builder.Services.AddRedisStorage(builder.Configuration);
         builder.AddTelegramChannel();
         builder.Services.AddSingleton<ILocalizer, FakeLocalizer>();
         builder.Services.AddSingleton<IInboundDispatcher, EchoDispatcher>();

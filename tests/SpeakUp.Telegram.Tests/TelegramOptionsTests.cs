@@ -103,6 +103,25 @@ public class TelegramOptionsTests
         Assert.StartsWith("Telegram:PollingTimeoutSeconds", Assert.Single(Validator.Validate(null, options).Failures!), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(0, false)]
+    [InlineData(1, true)]
+    [InlineData(2000, true)]
+    [InlineData(100_000, true)]
+    [InlineData(100_001, false)]
+    public void Updates_in_flight_must_be_between_1_and_100000(int max, bool valid)
+    {
+        var options = new TelegramOptions { BotToken = "1:a", MaxUpdatesInFlight = max };
+
+        var result = Validator.Validate(null, options);
+
+        Assert.Equal(valid, result.Succeeded);
+        if (!valid)
+        {
+            Assert.StartsWith("Telegram:MaxUpdatesInFlight", Assert.Single(result.Failures!), StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void Bad_setting_stops_the_host_with_the_key_name()
     {

@@ -2,22 +2,25 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using SpeakUp.Core.Localization;
 using SpeakUp.Core.Messaging;
+using SpeakUp.Testing.Redis;
 using SpeakUp.Testing.Telegram;
 
 namespace SpeakUp.Telegram.Tests;
 
-public sealed class TelegramPollingServiceTests : IAsyncLifetime
+public sealed class TelegramPollingServiceTests(GarnetFixture garnet) : IAsyncLifetime, IClassFixture<GarnetFixture>
 {
     private FakeTelegramServer _server = null!;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private readonly RecordingDispatcher _dispatcher = new();
     private ServiceProvider _services = null!;
     private TelegramPollingService? _service;
+    private PollingInbox _inbox = null!;
 
     public async Task InitializeAsync()
     {
         _server = await FakeTelegramServer.StartAsync();
-        _services = new ServiceCollection().AddSingleton<ILocalizer, FakeLocalizer>().BuildServiceProvider();
+        _services = PollingInbox.Services(garnet.ConnectionString).AddSingleton<ILocalizer, FakeLocalizer>().BuildServiceProvider();
+        _inbox = new PollingInbox(_services, _server);
     }
 
     public async Task DisposeAsync()
@@ -40,6 +43,7 @@ public sealed class TelegramPollingServiceTests : IAsyncLifetime
             bot,
             new TelegramUpdateHandler(_dispatcher, bot, NullLogger<TelegramUpdateHandler>.Instance),
             new TelegramCommandsPublisher(bot, _services, NullLogger<TelegramCommandsPublisher>.Instance),
+            _inbox.Inbox,
             TestBots.Wrap(TestBots.Options(_server)),
             TimeProvider.System,
             NullLogger<TelegramPollingService>.Instance);
@@ -65,7 +69,7 @@ public sealed class TelegramPollingServiceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Update_whose_handler_is_still_running_is_not_acknowledged()
+    public async Task Update_is_confirmed_once_it_is_in_the_inbox_and_removed_from_it_when_handled()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _dispatcher.OnDispatch = _ => release.Task;
@@ -73,17 +77,20 @@ public sealed class TelegramPollingServiceTests : IAsyncLifetime
 
         var id = _server.EnqueueText(102, "hello");
         await _dispatcher.WaitForAsync(1);
+        await _server.WaitForOffsetAsync(id + 1);
 
-        Assert.True(_server.ConfirmedOffset <= id, $"confirmed {_server.ConfirmedOffset} while update {id} is in hand");
-        Assert.Equal(1, _server.PendingUpdateCount);
+        // Confirmed to Telegram while its handler still runs: the inbox holds it until then.
+        Assert.Equal(0, _server.PendingUpdateCount);
+        var stored = Assert.Single(await _inbox.PendingAsync());
+        Assert.Equal(id, stored.Id);
+        Assert.Contains("\"hello\"", stored.Json, StringComparison.Ordinal);
 
         release.SetResult();
-        await _server.WaitForOffsetAsync(id + 1);
-        Assert.Equal(0, _server.PendingUpdateCount);
+        await _inbox.WaitUntilEmptyAsync();
     }
 
     [Fact]
-    public async Task A_batch_is_dispatched_concurrently_and_acknowledged_together()
+    public async Task A_batch_is_dispatched_concurrently_and_confirmed_before_any_of_it_is_handled()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _dispatcher.OnDispatch = _ => release.Task;
@@ -92,12 +99,13 @@ public sealed class TelegramPollingServiceTests : IAsyncLifetime
         var last = _server.EnqueueText(105, "c");
         await StartAsync();
 
-        // All three are in hand at once although none has finished.
+        // All three are in hand at once although none has finished, and Telegram has already forgotten them.
         await _dispatcher.WaitForAsync(3);
-        Assert.True(_server.ConfirmedOffset <= first);
+        await _server.WaitForOffsetAsync(last + 1);
+        Assert.Equal([first, first + 1, last], (await _inbox.PendingAsync()).Select(u => u.Id));
 
         release.SetResult();
-        await _server.WaitForOffsetAsync(last + 1);
+        await _inbox.WaitUntilEmptyAsync();
     }
 
     [Fact]
@@ -208,6 +216,7 @@ public sealed class TelegramPollingServiceTests : IAsyncLifetime
         Assert.False(Assert.Single(_dispatcher.Tokens).IsCancellationRequested);
         Assert.Equal(id + 1, _server.ConfirmedOffset);
         Assert.Equal(0, _server.PendingUpdateCount);
+        Assert.Empty(await _inbox.PendingAsync());
     }
 
     [Fact]

@@ -11,7 +11,7 @@ namespace SpeakUp.Telegram.Tests;
 
 public class TelegramServiceCollectionExtensionsTests
 {
-    private static ServiceProvider Build(Dictionary<string, string?> settings, ListLoggerProvider? logs = null)
+    private static ServiceProvider Build(Dictionary<string, string?> settings, ListLoggerProvider? logs = null, IUpdateInbox? inbox = null)
     {
         var config = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
@@ -23,6 +23,11 @@ public class TelegramServiceCollectionExtensionsTests
             }
         });
         services.AddSingleton<IInboundDispatcher>(new RecordingDispatcher());
+        if (inbox is not null)
+        {
+            services.AddSingleton(inbox);
+        }
+
         services.AddTelegramChannel(config);
         return services.BuildServiceProvider();
     }
@@ -46,7 +51,9 @@ public class TelegramServiceCollectionExtensionsTests
     [Fact]
     public async Task With_a_token_in_polling_mode_registers_the_sender_and_the_polling_service()
     {
-        await using var provider = Build(new() { ["Telegram:BotToken"] = "123:abc", ["Telegram:ApiBaseUrl"] = "http://127.0.0.1:9" });
+        // Polling needs the update inbox the host's storage registers; this one is never reached.
+        await using var storage = PollingInbox.Services("127.0.0.1:1,connectTimeout=200").BuildServiceProvider();
+        await using var provider = Build(new() { ["Telegram:BotToken"] = "123:abc", ["Telegram:ApiBaseUrl"] = "http://127.0.0.1:9" }, inbox: storage.GetRequiredService<IUpdateInbox>());
 
         var sender = Assert.Single(provider.GetServices<IChannelSender>());
         Assert.Equal("tg", sender.Channel);

@@ -160,7 +160,7 @@ public abstract class SubmissionJourneyTests(RedisTestServer redis)
         host.Telegram.EnqueueUpdate(FakeUpdates.Photo(chat, "album-a", caption: "जयपुर की रैली", mediaGroupId: "g-1"));
         host.Telegram.EnqueueUpdate(FakeUpdates.Video(chat, "album-b", mediaGroupId: "g-1"));
         var last = host.Telegram.EnqueueUpdate(FakeUpdates.Photo(chat, "album-c", mediaGroupId: "g-1"));
-        await host.Telegram.WaitForOffsetAsync(last + 1);
+        await host.WaitForHandledAsync(last);
 
         var replies = host.Telegram.MessagesTo(chat).Skip(before).ToList();
         var summary = Assert.Single(replies);
@@ -296,7 +296,7 @@ public abstract class SubmissionJourneyTests(RedisTestServer redis)
             last = host.Telegram.EnqueueText(chat, "/help");
         }
 
-        await host.Telegram.WaitForOffsetAsync(last + 1);
+        await host.WaitForHandledAsync(last);
         var sent = host.Telegram.MessagesTo(chat);
         Assert.Equal(4, sent.Count);
         Assert.Equal("कृपया थोड़ा रुककर भेजें: एक मिनट बाद फिर भेजिए।", sent[3].VisibleText);

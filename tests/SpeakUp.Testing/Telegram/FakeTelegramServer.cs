@@ -334,6 +334,18 @@ public sealed class FakeTelegramServer : IAsyncDisposable
     public void DelayNext(string method, TimeSpan delay, long? chatId = null, int times = 1) =>
         AddRule(method, chatId, times, new Failure(FailureKind.Delay, 0, null, null, null, delay));
 
+    /// <summary>
+    /// The next <paramref name="times"/> calls of <paramref name="method"/> (to <paramref name="chatId"/>, if given) wait
+    /// until the returned hold is released, then are answered normally: one slow chat, for as long as a test needs.
+    /// A held call whose client goes away (a killed bot) ends there, unanswered.
+    /// </summary>
+    public FakeTelegramHold HoldNext(string method, long? chatId = null, int times = 1)
+    {
+        var hold = new FakeTelegramHold();
+        AddRule(method, chatId, times, new Failure(FailureKind.Hold, 0, null, null, null, TimeSpan.Zero, hold));
+        return hold;
+    }
+
     /// <summary>From now on every send to the chat fails with 403 "Forbidden: bot was blocked by the user".</summary>
     public void BlockChat(long chatId)
     {
@@ -518,6 +530,22 @@ public sealed class FakeTelegramServer : IAsyncDisposable
         if (failure is { Kind: FailureKind.Delay } delay)
         {
             await Task.Delay(delay.Delay, context.RequestAborted);
+            failure = null;
+        }
+
+        if (failure is { Kind: FailureKind.Hold, Hold: { } hold })
+        {
+            using var held = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _shutdown.Token);
+            try
+            {
+                await hold.WaitAsync(call, held.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Finish(call, 499, "client went away while held");
+                return;
+            }
+
             failure = null;
         }
 
@@ -1281,9 +1309,10 @@ public sealed class FakeTelegramServer : IAsyncDisposable
         Raw,
         Abort,
         Delay,
+        Hold,
     }
 
-    private sealed record Failure(FailureKind Kind, int Code, string? Description, int? RetryAfter, string? Body, TimeSpan Delay);
+    private sealed record Failure(FailureKind Kind, int Code, string? Description, int? RetryAfter, string? Body, TimeSpan Delay, FakeTelegramHold? Hold = null);
 
     private sealed record FailureRule(string Method, long? ChatId, Failure Failure)
     {
@@ -1291,4 +1320,23 @@ public sealed class FakeTelegramServer : IAsyncDisposable
     }
 
     private sealed record Waiter(Func<bool> Condition, TaskCompletionSource Done);
+}
+
+/// <summary>Calls held by <see cref="FakeTelegramServer.HoldNext"/>: a signal when one arrives, and the release.</summary>
+public sealed class FakeTelegramHold
+{
+    private readonly TaskCompletionSource<FakeApiCall> _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes with the first held call once it has arrived (and is being held).</summary>
+    public Task<FakeApiCall> Reached => _reached.Task;
+
+    /// <summary>Lets every held call, and any later one of this hold, be answered.</summary>
+    public void Release() => _released.TrySetResult();
+
+    internal Task WaitAsync(FakeApiCall call, CancellationToken cancellationToken)
+    {
+        _reached.TrySetResult(call);
+        return _released.Task.WaitAsync(cancellationToken);
+    }
 }
