@@ -6,8 +6,9 @@ namespace SpeakUp.Redis;
 
 /// <summary>
 /// The update inbox of one source as one hash, <c>speakup:{inbox:tg:123456}:updates</c>: field = update id, value = the
-/// raw update. Put is HSET and EXPIRE in one MULTI/EXEC, done is one HDEL for the whole group, pending is HGETALL sorted
-/// by id (the hash holds at most what the host has in hand, a few thousand, so no sorted set is needed for the order).
+/// raw update. Put is HDEL of the updates handled since the last put, HSET and EXPIRE in one MULTI/EXEC; done is one HDEL
+/// for a whole group; pending is HGETALL sorted by id (the hash holds at most what the host has in hand, a few thousand,
+/// so no sorted set is needed for the order).
 /// </summary>
 internal sealed class RedisUpdateInbox(IConnectionMultiplexer redis, RedisKeys keys) : IUpdateInbox
 {
@@ -17,12 +18,17 @@ internal sealed class RedisUpdateInbox(IConnectionMultiplexer redis, RedisKeys k
     /// </summary>
     internal static readonly TimeSpan KeepFor = TimeSpan.FromHours(24);
 
-    public async Task PutAsync(string source, IReadOnlyCollection<InboxUpdate> updates, CancellationToken cancellationToken)
+    public Task PutAsync(string source, IReadOnlyCollection<InboxUpdate> updates, CancellationToken cancellationToken) =>
+        PutAsync(source, updates, [], cancellationToken);
+
+    public async Task PutAsync(string source, IReadOnlyCollection<InboxUpdate> updates, IReadOnlyCollection<long> done, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(updates);
+        ArgumentNullException.ThrowIfNull(done);
         var key = Key(source);
         if (updates.Count == 0)
         {
+            await DoneAsync(source, done, cancellationToken);
             return;
         }
 
@@ -34,6 +40,9 @@ internal sealed class RedisUpdateInbox(IConnectionMultiplexer redis, RedisKeys k
         }
 
         var transaction = redis.GetDatabase().CreateTransaction();
+
+        // The removals first: were an id both done and new, the new entry would be the one kept.
+        var removed = done.Count == 0 ? Task.CompletedTask : transaction.HashDeleteAsync(key, Fields(done));
         var set = transaction.HashSetAsync(key, entries);
         var expire = transaction.KeyExpireAsync(key, KeepFor);
         var committed = await RedisFailures.GuardAsync(transaction.ExecuteAsync(), cancellationToken);
@@ -43,7 +52,7 @@ internal sealed class RedisUpdateInbox(IConnectionMultiplexer redis, RedisKeys k
             throw new RedisException("The inbox transaction was not committed.");
         }
 
-        await RedisFailures.GuardAsync(Task.WhenAll(set, expire), cancellationToken);
+        await RedisFailures.GuardAsync(Task.WhenAll(removed, set, expire), cancellationToken);
     }
 
     public Task DoneAsync(string source, IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
@@ -55,6 +64,11 @@ internal sealed class RedisUpdateInbox(IConnectionMultiplexer redis, RedisKeys k
             return Task.CompletedTask;
         }
 
+        return RedisFailures.GuardAsync(redis.GetDatabase().HashDeleteAsync(key, Fields(ids)), cancellationToken);
+    }
+
+    private static RedisValue[] Fields(IReadOnlyCollection<long> ids)
+    {
         var fields = new RedisValue[ids.Count];
         var i = 0;
         foreach (var id in ids)
@@ -62,7 +76,7 @@ internal sealed class RedisUpdateInbox(IConnectionMultiplexer redis, RedisKeys k
             fields[i++] = id.ToString(CultureInfo.InvariantCulture);
         }
 
-        return RedisFailures.GuardAsync(redis.GetDatabase().HashDeleteAsync(key, fields), cancellationToken);
+        return fields;
     }
 
     public async Task<IReadOnlyList<InboxUpdate>> PendingAsync(string source, CancellationToken cancellationToken)

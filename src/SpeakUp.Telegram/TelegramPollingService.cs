@@ -15,9 +15,10 @@ namespace SpeakUp.Telegram;
 /// getUpdates long polling that never waits for handling and still loses nothing. Each batch is put in the durable
 /// <see cref="IUpdateInbox"/> first; only then does the offset move past it (the next getUpdates, sent at once, confirms
 /// it to Telegram), and each update is handed to the handler without waiting for the others (the dispatcher keeps each
-/// chat in order). A handled update is removed from the inbox, in groups: the ids that finish while one removal is in
-/// flight go in the next. What a stopped or killed host had in hand is still in the inbox at the next start and is
-/// handled again, in update-id order, before polling begins; the conversation engine skips a redelivery by its id.
+/// chat in order). A handled update is removed from the inbox along with the next batch's put, or, when no batch comes
+/// within <see cref="RemovalGrace"/>, in a removal of its own for all that finished meanwhile. What a stopped or killed
+/// host had in hand is still in the inbox at the next start and is handled again, in update-id order, before polling
+/// begins; the conversation engine skips a redelivery by its id.
 /// At most <see cref="TelegramOptions.MaxUpdatesInFlight"/> updates are in hand; at the bound the next getUpdates waits.
 /// Updates are read as raw JSON and deserialized one by one, so one update this library cannot read is skipped instead
 /// of failing the whole batch forever. On shutdown the long poll is cancelled, in-flight handling finishes and is
@@ -34,6 +35,13 @@ internal sealed class TelegramPollingService(
 {
     /// <summary>The kinds of update the bot asks for; everything else is never sent to it.</summary>
     internal static readonly string[] AllowedUpdates = ["message", "callback_query", "my_chat_member"];
+
+    /// <summary>
+    /// How long a handled update waits for the next put to remove it along with the new batch, before it is removed on
+    /// its own. Busy, removals cost nothing extra; quiet, a replay after a kill might repeat this much more (and the
+    /// engine skips a repeat by its id).
+    /// </summary>
+    internal static readonly TimeSpan RemovalGrace = TimeSpan.FromMilliseconds(200);
 
     private readonly TelegramOptions _options = options.Value;
 
@@ -198,19 +206,29 @@ internal sealed class TelegramPollingService(
             }
         }
 
+        long[] done = [];
         if (entries.Count > 0)
         {
+            // The updates handled since the last put leave the inbox in the same round trip.
+            lock (_gate)
+            {
+                done = [.. _finished];
+                _finished.Clear();
+            }
+
             try
             {
-                await inbox.PutAsync(_source, entries, stoppingToken);
+                await inbox.PutAsync(_source, entries, done, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 // Stopping: the offset stays, so Telegram sends these again at the next start.
+                Unfinished(done);
                 throw;
             }
             catch (Exception ex)
             {
+                Unfinished(done);
                 return ex;
             }
         }
@@ -222,7 +240,11 @@ internal sealed class TelegramPollingService(
 
         lock (_gate)
         {
-            _inHand += readable.Count;
+            _inHand += readable.Count - done.Length;
+            if (done.Length > 0)
+            {
+                Pulse();
+            }
         }
 
         foreach (var (id, update) in readable)
@@ -387,6 +409,21 @@ internal sealed class TelegramPollingService(
         }
     }
 
+    /// <summary>Handled updates whose removal did not happen: back to the front of the queue for the next one.</summary>
+    private void Unfinished(long[] ids)
+    {
+        if (ids.Length == 0)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            _finished.InsertRange(0, ids);
+            Pulse();
+        }
+    }
+
     /// <summary>
     /// Removes handled updates from the inbox: all that finished while the previous removal was in flight go in one
     /// round trip. A failed removal is retried with backoff (the updates keep their room until it succeeds). Ends when
@@ -398,7 +435,8 @@ internal sealed class TelegramPollingService(
         var failures = 0;
         while (true)
         {
-            long[] ids;
+            bool any;
+            bool stopped;
             Task changed;
             lock (_gate)
             {
@@ -407,16 +445,35 @@ internal sealed class TelegramPollingService(
                     return;
                 }
 
-                ids = [.. _finished];
-                _finished.Clear();
+                any = _finished.Count > 0;
+                stopped = _pollingStopped;
                 changed = _changed.Task;
             }
 
             try
             {
-                if (ids.Length == 0)
+                if (!any)
                 {
                     await changed.WaitAsync(_handling.Token);
+                    continue;
+                }
+
+                if (!stopped)
+                {
+                    // While updates keep coming, the next put takes these along at no round trip of its own; a quiet bot
+                    // (the long poll waiting) removes them here a moment later.
+                    await Task.Delay(RemovalGrace, time, _handling.Token);
+                }
+
+                long[] ids;
+                lock (_gate)
+                {
+                    ids = [.. _finished];
+                    _finished.Clear();
+                }
+
+                if (ids.Length == 0)
+                {
                     continue;
                 }
 
@@ -433,10 +490,7 @@ internal sealed class TelegramPollingService(
                 catch (Exception ex) when (!_handling.IsCancellationRequested)
                 {
                     failures++;
-                    lock (_gate)
-                    {
-                        _finished.InsertRange(0, ids);
-                    }
+                    Unfinished(ids);
 
                     var delay = Backoff(failures);
                     Log.InboxDoneFailed(logger, ids.Length, delay, ex);

@@ -47,6 +47,21 @@ public abstract class UpdateInboxContractTests(RedisTestServer server)
     }
 
     [SkippableFact]
+    public async Task A_put_removes_the_updates_handled_since_the_last_one_in_the_same_step()
+    {
+        SkipUnlessAvailable();
+        var inbox = NewInbox();
+        await inbox.PutAsync(Source, [Update(1), Update(2), Update(3)], default);
+
+        await inbox.PutAsync(Source, [Update(4), Update(5)], [1, 3, 42], default);
+        var afterFirst = (await inbox.PendingAsync(Source, default)).Select(u => u.Id).ToArray();
+        await inbox.PutAsync(Source, [], [2, 4, 5], default);
+
+        Assert.Equal([2L, 4L, 5L], afterFirst);
+        Assert.Empty(await inbox.PendingAsync(Source, default));
+    }
+
+    [SkippableFact]
     public async Task Done_for_an_inbox_that_never_existed_is_harmless()
     {
         SkipUnlessAvailable();

@@ -16,7 +16,14 @@ public sealed record InboxUpdate(long Id, string Json);
 public interface IUpdateInbox
 {
     /// <summary>Stores a batch in one round trip; an update already there is overwritten. Throws when storage is unreachable.</summary>
-    Task PutAsync(string source, IReadOnlyCollection<InboxUpdate> updates, CancellationToken cancellationToken);
+    Task PutAsync(string source, IReadOnlyCollection<InboxUpdate> updates, CancellationToken cancellationToken) =>
+        PutAsync(source, updates, [], cancellationToken);
+
+    /// <summary>
+    /// Stores a batch and, in the same round trip, removes the handled updates <paramref name="done"/>: while updates keep
+    /// coming, removals ride on the puts and cost no round trip of their own.
+    /// </summary>
+    Task PutAsync(string source, IReadOnlyCollection<InboxUpdate> updates, IReadOnlyCollection<long> done, CancellationToken cancellationToken);
 
     /// <summary>Removes handled updates, a group in one round trip. Ids that are not (or no longer) there are ignored.</summary>
     Task DoneAsync(string source, IReadOnlyCollection<long> ids, CancellationToken cancellationToken);
