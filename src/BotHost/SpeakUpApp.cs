@@ -26,8 +26,11 @@ public sealed class StartupException(string message, Exception? inner = null) : 
 /// <summary>The composition root. Tests and the benchmark build the same app with extra configuration.</summary>
 public static class SpeakUpApp
 {
-    /// <summary>Builds the host. <paramref name="configure"/> lets tests add configuration (in-memory keys) last.</summary>
-    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    /// <summary>
+    /// Builds the host. <paramref name="configure"/> lets tests add configuration (in-memory keys) last, before the
+    /// services are registered; <paramref name="overrideServices"/> runs after every registration, to wrap one.
+    /// </summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null, Action<IServiceCollection>? overrideServices = null)
     {
         var root = FindConfigRoot();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = root });
@@ -59,6 +62,7 @@ public static class SpeakUpApp
 
         SpeakUp.Redis.Submissions.RedisSubmissionServiceCollectionExtensions.AddRedisSubmissions(builder.Services, builder.Configuration);
         SpeakUp.Redis.Broadcasts.BroadcastServiceCollectionExtensions.AddBroadcasts(builder.Services, builder.Configuration);
+        overrideServices?.Invoke(builder.Services);
         var app = builder.Build();
         ValidateAtStart(app.Services);
         app.MapHealth();

@@ -18,9 +18,6 @@ internal sealed class RedisUpdateInbox(IConnectionMultiplexer redis, RedisKeys k
     /// </summary>
     internal static readonly TimeSpan KeepFor = TimeSpan.FromHours(24);
 
-    public Task PutAsync(string source, IReadOnlyCollection<InboxUpdate> updates, CancellationToken cancellationToken) =>
-        PutAsync(source, updates, [], cancellationToken);
-
     public async Task PutAsync(string source, IReadOnlyCollection<InboxUpdate> updates, IReadOnlyCollection<long> done, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(updates);

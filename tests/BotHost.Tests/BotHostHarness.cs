@@ -76,7 +76,8 @@ internal sealed class BotHostHarness : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection(values);
             builder.Services.AddSingleton<TimeProvider>(new ShiftedTimeProvider(now ?? CampaignMorning));
             configure?.Invoke(builder);
-        });
+        },
+        services => services.ObserveUpdateInbox());
 
     /// <summary>Stops the host (finishing in-flight work) and starts a new one on the same settings and Redis.</summary>
     public async Task RestartAsync(Dictionary<string, string?> values)
@@ -120,8 +121,9 @@ internal sealed class BotHostHarness : IAsyncDisposable
     /// </summary>
     public async Task WaitForHandledAsync(long updateId)
     {
+        // The offset moves only after the put, so by then the inbox's mirror holds the update.
         await Telegram.WaitForOffsetAsync(updateId + 1);
-        await InboxProbe.WaitUntilHandledAsync(Redis.Connection, KeyPrefix, Telegram.BotId, updateId);
+        await App.Services.GetRequiredService<ObservedUpdateInbox>().WaitUntilHandledAsync(updateId, TimeSpan.FromSeconds(30));
     }
 
     /// <summary>Pages the state keyboard forward with its "next" button, which edits the same message.</summary>

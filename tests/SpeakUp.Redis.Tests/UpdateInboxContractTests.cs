@@ -23,7 +23,7 @@ public abstract class UpdateInboxContractTests(RedisTestServer server)
     {
         SkipUnlessAvailable();
         InboxUpdate[] batch = [Update(10_000_030), Update(10_000_010, "second"), Update(10_000_020)];
-        await NewInbox().PutAsync(Source, batch, default);
+        await NewInbox().PutAsync(Source, batch, [], default);
 
         // A new instance, as a restarted host would have: nothing is held in memory.
         var pending = await NewInbox().PendingAsync(Source, default);
@@ -36,7 +36,7 @@ public abstract class UpdateInboxContractTests(RedisTestServer server)
     {
         SkipUnlessAvailable();
         var inbox = NewInbox();
-        await inbox.PutAsync(Source, [Update(1), Update(2), Update(3), Update(4), Update(5)], default);
+        await inbox.PutAsync(Source, [Update(1), Update(2), Update(3), Update(4), Update(5)], [], default);
 
         await inbox.DoneAsync(Source, [1, 3, 99], default);
         Assert.Equal([2L, 4L, 5L], (await inbox.PendingAsync(Source, default)).Select(u => u.Id));
@@ -51,7 +51,7 @@ public abstract class UpdateInboxContractTests(RedisTestServer server)
     {
         SkipUnlessAvailable();
         var inbox = NewInbox();
-        await inbox.PutAsync(Source, [Update(1), Update(2), Update(3)], default);
+        await inbox.PutAsync(Source, [Update(1), Update(2), Update(3)], [], default);
 
         await inbox.PutAsync(Source, [Update(4), Update(5)], [1, 3, 42], default);
         var afterFirst = (await inbox.PendingAsync(Source, default)).Select(u => u.Id).ToArray();
@@ -79,9 +79,9 @@ public abstract class UpdateInboxContractTests(RedisTestServer server)
     {
         SkipUnlessAvailable();
         var inbox = NewInbox();
-        await inbox.PutAsync(Source, [Update(5, "first")], default);
+        await inbox.PutAsync(Source, [Update(5, "first")], [], default);
 
-        await inbox.PutAsync(Source, [Update(5, "again"), Update(6)], default);
+        await inbox.PutAsync(Source, [Update(5, "again"), Update(6)], [], default);
 
         Assert.Equal([Update(5, "again"), Update(6)], await inbox.PendingAsync(Source, default));
     }
@@ -91,8 +91,8 @@ public abstract class UpdateInboxContractTests(RedisTestServer server)
     {
         SkipUnlessAvailable();
         var inbox = NewInbox();
-        await inbox.PutAsync("tg:1", [Update(100)], default);
-        await inbox.PutAsync("tg:2", [Update(100, "other bot"), Update(101)], default);
+        await inbox.PutAsync("tg:1", [Update(100)], [], default);
+        await inbox.PutAsync("tg:2", [Update(100, "other bot"), Update(101)], [], default);
 
         await inbox.DoneAsync("tg:1", [101], default);
 
@@ -105,7 +105,7 @@ public abstract class UpdateInboxContractTests(RedisTestServer server)
     public async Task An_inbox_expires_a_day_after_its_last_put_so_an_abandoned_one_cannot_stay()
     {
         SkipUnlessAvailable();
-        await NewInbox().PutAsync(Source, [Update(1)], default);
+        await NewInbox().PutAsync(Source, [Update(1)], [], default);
 
         var ttl = await server.Connection.GetDatabase().KeyTimeToLiveAsync(Key());
 
@@ -118,7 +118,7 @@ public abstract class UpdateInboxContractTests(RedisTestServer server)
     {
         SkipUnlessAvailable();
 
-        await Assert.ThrowsAsync<ArgumentException>(() => NewInbox().PutAsync("tg}:{x", [Update(1)], default));
+        await Assert.ThrowsAsync<ArgumentException>(() => NewInbox().PutAsync("tg}:{x", [Update(1)], [], default));
     }
 
     private void SkipUnlessAvailable() => Skip.IfNot(server.IsAvailable, server.UnavailableReason);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using SpeakUp.Core.Messaging;
@@ -22,33 +21,23 @@ internal sealed class PollingInbox(IServiceProvider services, FakeTelegramServer
             ["Redis:KeyPrefix"] = RedisTestServer.NewKeyPrefix(),
         }).Build());
 
-    public IUpdateInbox Inbox => services.GetRequiredService<IUpdateInbox>();
+    /// <summary>The inbox to give the polling service: the real one, observed, so tests wait on a signal.</summary>
+    public ObservedUpdateInbox Inbox { get; } = new(services.GetRequiredService<IUpdateInbox>());
 
     /// <summary>The stream the polling service writes for the fake's bot.</summary>
     public string Source => "tg:" + server.BotId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    public Task<IReadOnlyList<InboxUpdate>> PendingAsync() => Inbox.PendingAsync(Source, default);
+    /// <summary>What storage holds, read past the observer.</summary>
+    public Task<IReadOnlyList<InboxUpdate>> PendingAsync() => Inbox.Inner.PendingAsync(Source, default);
 
     /// <summary>
-    /// Waits until the inbox holds exactly <paramref name="ids"/> (none: every update was handled and removed). Removal
-    /// follows the handler's end inside the service, with nothing outside to signal it, so this reads the inbox (every
-    /// 20 ms, bounded) the way the host's own tests read a broadcast's status.
+    /// Waits until the service has put and removed so that exactly <paramref name="ids"/> are left (none: every update
+    /// was handled and removed), on the observer's signal, and then checks that storage says the same.
     /// </summary>
     public async Task WaitUntilPendingAsync(params long[] ids)
     {
-        var limit = TimeSpan.FromSeconds(15);
-        var watch = Stopwatch.StartNew();
-        while (true)
-        {
-            var pending = await PendingAsync();
-            if (pending.Select(u => u.Id).SequenceEqual(ids))
-            {
-                return;
-            }
-
-            Assert.True(watch.Elapsed < limit, $"the inbox holds [{string.Join(", ", pending.Select(u => u.Id))}], not [{string.Join(", ", ids)}], after {limit}");
-            await Task.Delay(20);
-        }
+        await Inbox.WaitUntilAsync(pending => pending.SequenceEqual(ids), TimeSpan.FromSeconds(15));
+        Assert.Equal(ids, (await PendingAsync()).Select(u => u.Id));
     }
 
     public Task WaitUntilEmptyAsync() => WaitUntilPendingAsync();

@@ -89,7 +89,7 @@ public sealed class TelegramPollingInboxTests(GarnetFixture garnet) : IAsyncLife
     [Fact]
     public async Task Updates_left_in_the_inbox_are_handled_at_start_in_update_id_order_then_polling_goes_on()
     {
-        await _inbox.Inbox.PutAsync(_inbox.Source, [Stored(30, 141, "third"), Stored(10, 141, "first"), Stored(20, 142, "second")], default);
+        await _inbox.Inbox.PutAsync(_inbox.Source, [Stored(30, 141, "third"), Stored(10, 141, "first"), Stored(20, 142, "second")], [], default);
 
         await StartAsync();
         await _dispatcher.WaitForAsync(3);
@@ -108,6 +108,7 @@ public sealed class TelegramPollingInboxTests(GarnetFixture garnet) : IAsyncLife
         await _inbox.Inbox.PutAsync(
             _inbox.Source,
             [new InboxUpdate(5, FakeUpdates.Malformed(151, updateId: 5).ToJsonString()), new InboxUpdate(6, "not json {"), Stored(7, 151, "readable")],
+            [],
             default);
 
         await StartAsync();

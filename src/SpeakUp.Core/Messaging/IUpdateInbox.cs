@@ -15,13 +15,10 @@ public sealed record InboxUpdate(long Id, string Json);
 /// </summary>
 public interface IUpdateInbox
 {
-    /// <summary>Stores a batch in one round trip; an update already there is overwritten. Throws when storage is unreachable.</summary>
-    Task PutAsync(string source, IReadOnlyCollection<InboxUpdate> updates, CancellationToken cancellationToken) =>
-        PutAsync(source, updates, [], cancellationToken);
-
     /// <summary>
-    /// Stores a batch and, in the same round trip, removes the handled updates <paramref name="done"/>: while updates keep
-    /// coming, removals ride on the puts and cost no round trip of their own.
+    /// Stores a batch (an update already there is overwritten) and, in the same round trip, removes the handled updates
+    /// <paramref name="done"/>: while updates keep coming, removals ride on the puts and cost no round trip of their own.
+    /// Throws when storage is unreachable.
     /// </summary>
     Task PutAsync(string source, IReadOnlyCollection<InboxUpdate> updates, IReadOnlyCollection<long> done, CancellationToken cancellationToken);
 

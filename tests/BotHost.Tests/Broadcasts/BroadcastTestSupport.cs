@@ -154,6 +154,15 @@ internal sealed class BotHostProcess : IAsyncDisposable
         _process.WaitForExit();
     }
 
+    /// <summary>SIGTERM, as a service manager stops it: the host shuts down gracefully and exits.</summary>
+    public async Task StopAsync()
+    {
+        // The shell's own kill builtin: no procps needed on a bare machine.
+        using var kill = Process.Start("/bin/sh", ["-c", "kill -TERM " + _process.Id.ToString(CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
