@@ -41,44 +41,7 @@ internal sealed class RedisSupporterDirectory(IConnectionMultiplexer redis, Redi
             return;
         }
 
-        var was = Entries(before);
-        var isNow = Entries(after);
-        var member = RedisKeys.Member(chat.Value);
-        var transaction = redis.GetDatabase().CreateTransaction();
-        var queued = new List<Task>();
-        foreach (var (key, _) in was)
-        {
-            if (!isNow.ContainsKey(key))
-            {
-                queued.Add(key == keys.SupportersJoined ? transaction.SortedSetRemoveAsync(key, member) : transaction.SetRemoveAsync(key, member));
-            }
-        }
-
-        foreach (var (key, score) in isNow)
-        {
-            if (was.TryGetValue(key, out var previous) && previous == score)
-            {
-                continue;
-            }
-
-            queued.Add(score is { } joinedAt ? transaction.SortedSetAddAsync(key, member, joinedAt) : transaction.SetAddAsync(key, member));
-        }
-
-        if (moveId is not null)
-        {
-            // The move and the end of its record are one transaction: there is never a record of a move already made.
-            var (records, byTime) = keys.SupporterMoves;
-            queued.Add(transaction.HashDeleteAsync(records, MoveField(chat.Value, moveId)));
-            queued.Add(transaction.SortedSetRemoveAsync(byTime, MoveField(chat.Value, moveId)));
-        }
-
-        if (queued.Count > 0)
-        {
-            await RedisFailures.GuardAsync(transaction.ExecuteAsync(), cancellationToken);
-            await Task.WhenAll(queued);
-        }
-
-        await CreditReferralAsync(chat.Value, before is { Joined: true }, after, cancellationToken);
+        await MoveAsync(chat.Value, Entries(before), after, addUnchanged: false, moveId is null ? null : MoveField(chat.Value, moveId), cancellationToken);
     }
 
     /// <summary>Moves begun before <paramref name="olderThan"/> and never completed, oldest first.</summary>
@@ -126,24 +89,53 @@ internal sealed class RedisSupporterDirectory(IConnectionMultiplexer redis, Redi
             throw new ArgumentException($"The move is for {move.Chat}, the snapshot for {now.Chat}.", nameof(now));
         }
 
-        var isNow = Entries(now is { Joined: true } ? now : null);
-        var member = RedisKeys.Member(move.Chat);
-        var (records, byTime) = keys.SupporterMoves;
+        // Where the record says the chat was is all that is known of it (not the join time), so every index it belongs to
+        // is written again: the move may have been cut off before any of it.
+        var was = move.WasIn.ToDictionary(key => key, _ => (double?)null);
+        await MoveAsync(move.Chat, was, now is { Joined: true } ? now : null, addUnchanged: true, move.Field, cancellationToken);
+    }
+
+    /// <summary>
+    /// One MULTI/EXEC: out of the indexes in <paramref name="was"/> that <paramref name="after"/> is not in, into those it
+    /// is in (all of them with <paramref name="addUnchanged"/>, else only the new ones and a changed join time), and the
+    /// move's record ended when there is one. Then the referral credit of a join, or its end for a forgotten supporter.
+    /// </summary>
+    private async Task MoveAsync(ChatKey chat, Dictionary<RedisKey, double?> was, SupporterSnapshot? after, bool addUnchanged, string? recordField, CancellationToken cancellationToken)
+    {
+        var isNow = Entries(after);
+        var member = RedisKeys.Member(chat);
         var transaction = redis.GetDatabase().CreateTransaction();
-        foreach (var key in move.WasIn.Where(k => !isNow.ContainsKey(k)))
+        var queued = new List<Task>();
+        foreach (var key in was.Keys.Where(key => !isNow.ContainsKey(key)))
         {
-            _ = key == keys.SupportersJoined ? transaction.SortedSetRemoveAsync(key, member) : transaction.SetRemoveAsync(key, member);
+            queued.Add(key == keys.SupportersJoined ? transaction.SortedSetRemoveAsync(key, member) : transaction.SetRemoveAsync(key, member));
         }
 
         foreach (var (key, score) in isNow)
         {
-            _ = score is { } joinedAt ? transaction.SortedSetAddAsync(key, member, joinedAt) : transaction.SetAddAsync(key, member);
+            if (!addUnchanged && was.TryGetValue(key, out var previous) && previous == score)
+            {
+                continue;
+            }
+
+            queued.Add(score is { } joinedAt ? transaction.SortedSetAddAsync(key, member, joinedAt) : transaction.SetAddAsync(key, member));
         }
 
-        _ = transaction.HashDeleteAsync(records, move.Field);
-        _ = transaction.SortedSetRemoveAsync(byTime, move.Field);
-        await RedisFailures.GuardAsync(transaction.ExecuteAsync(), cancellationToken);
-        await CreditReferralAsync(move.Chat, move.WasIn.Contains(keys.SupportersJoined), now is { Joined: true } ? now : null, cancellationToken);
+        if (recordField is not null)
+        {
+            // The move and the end of its record are one transaction: there is never a record of a move already made.
+            var (records, byTime) = keys.SupporterMoves;
+            queued.Add(transaction.HashDeleteAsync(records, recordField));
+            queued.Add(transaction.SortedSetRemoveAsync(byTime, recordField));
+        }
+
+        if (queued.Count > 0)
+        {
+            await RedisFailures.GuardAsync(transaction.ExecuteAsync(), cancellationToken);
+            await Task.WhenAll(queued);
+        }
+
+        await CreditReferralAsync(chat, was.ContainsKey(keys.SupportersJoined), after, cancellationToken);
     }
 
     private static string MoveField(ChatKey chat, string moveId) => chat + "|" + moveId;
