@@ -16,7 +16,8 @@ internal static class RedisOnlyLoad
         string connectionString, int supporters, int updatesPerSupporter, int concurrency, int payloadBytes, TimeSpan timeout)
     {
         var scripts = Path.Combine(RepoRoot, "src", "SpeakUp.Redis", "Scripts");
-        var load = await File.ReadAllTextAsync(Path.Combine(scripts, "LoadSessionAndCount.lua"));
+        // As RedisScripts reads it: the shared flood count first.
+        var load = await File.ReadAllTextAsync(Path.Combine(scripts, "FloodCount.lua")) + await File.ReadAllTextAsync(Path.Combine(scripts, "LoadSessionAndCount.lua"));
         var save = await File.ReadAllTextAsync(Path.Combine(scripts, "SaveSession.lua"));
         var options = ConfigurationOptions.Parse(connectionString);
         options.ClientName = "speakup-bench-redis-only";

@@ -114,7 +114,7 @@ internal sealed class Report
     {
         var seconds = wall.TotalSeconds;
         Console.WriteLine();
-        Line("updates", F($"{count} in {seconds:0.00} s (LoadSessionAndCount.lua + SaveSession.lua; MULTI/EXEC on the join)"));
+        Line("updates", F($"{count} in {seconds:0.00} s (LoadSessionAndCount.lua + SaveSession.lua; two MULTI/EXECs on the join)"));
         Line("updates/s", F($"{count / seconds:0}"));
         Line("latency ms", Percentiles(latencies));
         Line("process CPU", F($"{process.Cpu.TotalSeconds / seconds:0.00} cores (StackExchange.Redis client{(inProcess ? " + Garnet" : "")}), {process.Cpu.TotalMilliseconds * 1000 / Math.Max(count, 1):0} µs/update"));

@@ -9,11 +9,12 @@ internal static class RedisScripts
 
     public static readonly string BroadcastForgetRecipient = Read("BroadcastForgetRecipient.lua");
 
-    public static readonly string LoadSessionAndCount = Read("LoadSessionAndCount.lua");
+    public static readonly string LoadSessionAndCount = Read("FloodCount.lua") + Read("LoadSessionAndCount.lua");
 
     public static readonly string WriteCampaigns = Read("WriteCampaigns.lua");
 
-    private static string Read(string file)
+    /// <summary>One embedded script by file name (Scripts/*.lua are embedded under the project's root namespace).</summary>
+    internal static string Read(string file)
     {
         var name = $"{typeof(RedisScripts).Namespace}.Scripts.{file}";
         using var stream = typeof(RedisScripts).Assembly.GetManifestResourceStream(name)

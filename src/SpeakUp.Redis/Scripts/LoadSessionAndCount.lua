@@ -9,7 +9,8 @@
 -- ARGV[5]  a member unique to the message (a retried load adds the same member, so it counts once)
 -- Returns {v, d, count, notify}: v and d as HMGET gives them; count = messages in the window, this one included, or -1
 -- when the session has already handled this delivery (a redelivery is not counted again); notify = 1 for the first
--- message over the limit since the flag expired. The counting is the flood gate's (RedisFloodGate): keep them in step.
+-- message over the limit since the flag expired. The counting is count_flood from FloodCount.lua (prepended), the one
+-- the flood gate (FloodHit.lua) runs too.
 -- Only commands that Redis 7.0 and Garnet (Lua 5.4) both run.
 local stored = redis.call('HMGET', KEYS[1], 'v', 'd')
 local json = stored[2]
@@ -55,17 +56,5 @@ if seen(ARGV[1]) then
     return {stored[1], json, -1, 0}
 end
 
-local now = tonumber(ARGV[2])
-local window = tonumber(ARGV[3])
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - window)
-redis.call('ZADD', KEYS[2], now, ARGV[5])
-redis.call('PEXPIRE', KEYS[2], window)
-local n = redis.call('ZCARD', KEYS[2])
-local notify = 0
-if n > tonumber(ARGV[4]) then
-    if redis.call('EXISTS', KEYS[3]) == 0 then
-        notify = 1
-    end
-    redis.call('SET', KEYS[3], '1', 'PX', window)
-end
+local n, notify = count_flood(KEYS[2], KEYS[3], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5])
 return {stored[1], json, n, notify}

@@ -23,15 +23,7 @@ internal static class SubmissionScripts
 
     public static readonly string ExportPage = Read("SubmissionExportPage.lua");
 
-    public static readonly string Flood = Read("FloodHit.lua");
+    public static readonly string Flood = Read("FloodCount.lua") + Read("FloodHit.lua");
 
-    private static string Read(string file)
-    {
-        // Scripts/*.lua are embedded under the project's root namespace, whatever namespace reads them.
-        var name = $"{typeof(RedisScripts).Namespace}.Scripts.{file}";
-        using var stream = typeof(SubmissionScripts).Assembly.GetManifestResourceStream(name)
-            ?? throw new InvalidOperationException($"The embedded script {name} is missing from {typeof(SubmissionScripts).Assembly.GetName().Name}.");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
+    private static string Read(string file) => RedisScripts.Read(file);
 }
