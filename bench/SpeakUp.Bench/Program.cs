@@ -1,4 +1,5 @@
 using SpeakUp.Bench;
+using SpeakUp.Testing.Measurement;
 using SpeakUp.Testing.Telegram;
 
 // A load benchmark, not a test: N supporters walk onboarding and /today through the real host (polling the fake Bot API,

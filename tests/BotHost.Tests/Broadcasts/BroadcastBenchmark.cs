@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using SpeakUp.Core.Broadcasts;
 using SpeakUp.Core.Sessions;
+using SpeakUp.Testing.Measurement;
 using SpeakUp.Testing.Redis;
 using SpeakUp.Testing.Telegram;
 using StackExchange.Redis;
@@ -136,11 +137,11 @@ public sealed class BroadcastBenchmark(RedisServerFixture redis, ITestOutputHelp
         var methods = System.Runtime.JitInfo.GetCompiledMethodCount();
         var gcPause = GC.GetTotalPauseDuration();
         var redisCpu = await RedisCpuAsync(server);
-        var others = CpuOfOthers.Take();
+        var others = OtherProcesses.Take();
         var clock = Stopwatch.StartNew();
         await Supporters.WaitForFinishAsync(db, prefix, id, TimeSpan.FromMinutes(10));
         var wall = clock.Elapsed;
-        var load = CpuOfOthers.Take().Since(others, wall, Environment.ProcessId, await RedisPidAsync(server));
+        var load = OtherProcesses.Take().Since(others, wall, Environment.ProcessId, await RedisPidAsync(server));
         var processCpu = (Environment.CpuUsage.TotalTime - cpu).TotalSeconds;
         var jitted = System.Runtime.JitInfo.GetCompilationTime() - jit;
         var compiled = System.Runtime.JitInfo.GetCompiledMethodCount() - methods;
@@ -173,51 +174,4 @@ public sealed class BroadcastBenchmark(RedisServerFixture redis, ITestOutputHelp
 
     private static async Task<int> RedisPidAsync(IServer server) =>
         int.Parse((await server.InfoAsync("server")).SelectMany(g => g).First(p => p.Key == "process_id").Value, CultureInfo.InvariantCulture);
-
-    /// <summary>CPU time of every process on the machine at one moment (/proc/PID/stat: utime, stime and reaped children's).</summary>
-    private sealed class CpuOfOthers
-    {
-        private readonly Dictionary<int, (string Name, double Seconds)> processes = [];
-
-        public static CpuOfOthers Take()
-        {
-            var snapshot = new CpuOfOthers();
-            foreach (var dir in Directory.Exists("/proc") ? Directory.EnumerateDirectories("/proc") : [])
-            {
-                if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-                {
-                    continue;
-                }
-
-                try
-                {
-                    // pid (comm) state ppid … utime(14) stime(15) cutime(16) cstime(17), in clock ticks of 1/100 s.
-                    var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                    var close = stat.LastIndexOf(')');
-                    var fields = stat[(close + 2)..].Split(' ');
-                    var ticks = fields[11..15].Sum(f => long.Parse(f, CultureInfo.InvariantCulture));
-                    snapshot.processes[pid] = (stat[(stat.IndexOf('(', StringComparison.Ordinal) + 1)..close], ticks / 100.0);
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    // Gone meanwhile.
-                }
-            }
-
-            return snapshot;
-        }
-
-        /// <summary>Cores used since <paramref name="before"/> by processes other than <paramref name="exclude"/>, and the busiest of them.</summary>
-        public string Since(CpuOfOthers before, TimeSpan wall, params int[] exclude)
-        {
-            var used = processes
-                .Where(p => !exclude.Contains(p.Key))
-                .Select(p => (p.Value.Name, Seconds: p.Value.Seconds - (before.processes.TryGetValue(p.Key, out var b) ? b.Seconds : 0)))
-                .Where(p => p.Seconds > 0)
-                .ToList();
-            var top = used.GroupBy(p => p.Name).Select(g => (Name: g.Key, Seconds: g.Sum(p => p.Seconds))).OrderByDescending(p => p.Seconds).Take(3)
-                .Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Name} {p.Seconds / wall.TotalSeconds:0.00}"));
-            return string.Create(CultureInfo.InvariantCulture, $"{used.Sum(p => p.Seconds) / wall.TotalSeconds:0.00} cores ({string.Join(", ", top)})");
-        }
-    }
 }
