@@ -23,46 +23,33 @@ public static class SubmissionCsv
     ];
 
     /// <summary>Writes the header and every row; returns the number of rows written.</summary>
-    public static async Task<long> WriteAsync(TextWriter writer, IAsyncEnumerable<SubmissionRow> rows, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(rows);
-        await Csv.WriteRowAsync(writer, Header, cancellationToken);
-        long count = 0;
-        await foreach (var row in rows.WithCancellation(cancellationToken))
-        {
-            var s = row.Submission;
-            var durations = s.Items.Where(i => i.DurationSeconds is not null).Select(i => (long)i.DurationSeconds!.Value).ToList();
-            await Csv.WriteRowAsync(
-                writer,
-                [
-                    s.Id,
-                    s.Chat,
-                    s.StateCode,
-                    s.Language,
-                    s.CampaignId,
-                    s.Hashtag,
-                    TypeOf(s),
-                    s.Items.Count.ToString(CultureInfo.InvariantCulture),
-                    durations.Count == 0 ? null : durations.Sum().ToString(CultureInfo.InvariantCulture),
-                    s.Text,
-                    s.CreditName,
-                    s.Status.ToString().ToLowerInvariant(),
-                    s.Reason,
-                    s.DecidedBy,
-                    Time(s.CreatedAt),
-                    row.DecidedAt is { } decided ? Time(decided) : null,
-                    s.PostUrl,
-                ],
-                cancellationToken);
-            count++;
-            if (count % 500 == 0)
-            {
-                await writer.FlushAsync(cancellationToken);
-            }
-        }
+    public static Task<long> WriteAsync(TextWriter writer, IAsyncEnumerable<SubmissionRow> rows, CancellationToken cancellationToken) =>
+        Csv.WriteAllAsync(writer, Header, rows, Fields, cancellationToken);
 
-        await writer.FlushAsync(cancellationToken);
-        return count;
+    private static string?[] Fields(SubmissionRow row)
+    {
+        var s = row.Submission;
+        var durations = s.Items.Where(i => i.DurationSeconds is not null).Select(i => (long)i.DurationSeconds!.Value).ToList();
+        return
+        [
+            s.Id,
+            s.Chat,
+            s.StateCode,
+            s.Language,
+            s.CampaignId,
+            s.Hashtag,
+            TypeOf(s),
+            s.Items.Count.ToString(CultureInfo.InvariantCulture),
+            durations.Count == 0 ? null : durations.Sum().ToString(CultureInfo.InvariantCulture),
+            s.Text,
+            s.CreditName,
+            s.Status.ToString().ToLowerInvariant(),
+            s.Reason,
+            s.DecidedBy,
+            Time(s.CreatedAt),
+            row.DecidedAt is { } decided ? Time(decided) : null,
+            s.PostUrl,
+        ];
     }
 
     /// <summary>"text", the kind of a single file ("video", "video_note", "voice"…), or "album".</summary>

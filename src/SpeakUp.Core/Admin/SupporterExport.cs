@@ -26,6 +26,29 @@ public static class Csv
 {
     public static readonly Encoding Utf8WithBom = new UTF8Encoding(encoderShouldEmitUTF8Identifier: true);
 
+    /// <summary>Rows between flushes: the download starts at once and memory holds a page, whatever the export's size.</summary>
+    private const int FlushEvery = 500;
+
+    /// <summary>Writes the header and a line per row as the source yields them; returns the number of rows written.</summary>
+    public static async Task<long> WriteAllAsync<T>(TextWriter writer, IReadOnlyList<string> header, IAsyncEnumerable<T> rows, Func<T, IReadOnlyList<string?>> fields, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(fields);
+        await WriteRowAsync(writer, header, cancellationToken);
+        long count = 0;
+        await foreach (var row in rows.WithCancellation(cancellationToken))
+        {
+            await WriteRowAsync(writer, fields(row), cancellationToken);
+            if (++count % FlushEvery == 0)
+            {
+                await writer.FlushAsync(cancellationToken);
+            }
+        }
+
+        await writer.FlushAsync(cancellationToken);
+        return count;
+    }
+
     public static async Task WriteRowAsync(TextWriter writer, IReadOnlyList<string?> fields, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(writer);
@@ -68,34 +91,21 @@ public static class SupporterCsv
     public static readonly string[] Header = ["id", "first_name", "language", "state", "joined", "opted_in", "referrer", "submissions"];
 
     /// <summary>Writes the header and every row; returns the number of rows written.</summary>
-    public static async Task<long> WriteAsync(TextWriter writer, IAsyncEnumerable<SupporterRow> rows, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(rows);
-        await Csv.WriteRowAsync(writer, Header, cancellationToken);
-        long count = 0;
-        await foreach (var row in rows.WithCancellation(cancellationToken))
-        {
-            await Csv.WriteRowAsync(
-                writer,
-                [
-                    row.Id,
-                    row.FirstName,
-                    row.Language,
-                    row.StateCode,
-                    row.JoinedAt?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-                    row.OptedIn ? "yes" : "no",
-                    row.Referrer,
-                    row.Submissions?.ToString(CultureInfo.InvariantCulture),
-                ],
-                cancellationToken);
-            count++;
-            if (count % 500 == 0)
-            {
-                await writer.FlushAsync(cancellationToken);
-            }
-        }
-
-        await writer.FlushAsync(cancellationToken);
-        return count;
-    }
+    public static Task<long> WriteAsync(TextWriter writer, IAsyncEnumerable<SupporterRow> rows, CancellationToken cancellationToken) =>
+        Csv.WriteAllAsync(
+            writer,
+            Header,
+            rows,
+            row =>
+            [
+                row.Id,
+                row.FirstName,
+                row.Language,
+                row.StateCode,
+                row.JoinedAt?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                row.OptedIn ? "yes" : "no",
+                row.Referrer,
+                row.Submissions?.ToString(CultureInfo.InvariantCulture),
+            ],
+            cancellationToken);
 }
