@@ -24,33 +24,32 @@ public static class ExportEndpoints
         return admin;
     }
 
-    private static async Task<IResult> ExportSupportersAsync(HttpContext http, ISupporterExportSource source, IAuditLog audit, TimeProvider time, string? states, CancellationToken cancellationToken)
+    private static Task<IResult> ExportSupportersAsync(HttpContext http, ISupporterExportSource source, IAuditLog audit, TimeProvider time, string? states, CancellationToken cancellationToken) =>
+        StreamCsvAsync(http, audit, time, states, "supporters", (writer, scope) => SupporterCsv.WriteAsync(writer, source.ReadAsync(scope, cancellationToken), cancellationToken), cancellationToken);
+
+    private static Task<IResult> ExportSubmissionsAsync(HttpContext http, ISubmissionExportSource source, IAuditLog audit, TimeProvider time, string? states, CancellationToken cancellationToken) =>
+        StreamCsvAsync(http, audit, time, states, "submissions", (writer, scope) => SubmissionCsv.WriteAsync(writer, source.ReadAsync(scope, cancellationToken), cancellationToken), cancellationToken);
+
+    /// <summary>Checks the states, audits the export (<c>export.&lt;name&gt;</c>) and streams <c>&lt;name&gt;.csv</c> into the response.</summary>
+    private static async Task<IResult> StreamCsvAsync(
+        HttpContext http,
+        IAuditLog audit,
+        TimeProvider time,
+        string? states,
+        string name,
+        Func<TextWriter, IReadOnlyList<string>?, Task<long>> write,
+        CancellationToken cancellationToken)
     {
         if (!TryParseStates(states, out var scope))
         {
             return Results.BadRequest(new { error = "states must be state codes such as RJ,UP" });
         }
 
-        await audit.RecordAsync(new AuditEntry(time.GetUtcNow(), "api", "api-key", "export.supporters", scope is null ? "all" : string.Join(',', scope)), cancellationToken);
+        await audit.RecordAsync(new AuditEntry(time.GetUtcNow(), "api", "api-key", "export." + name, scope is null ? "all" : string.Join(',', scope)), cancellationToken);
         http.Response.ContentType = "text/csv; charset=utf-8";
-        http.Response.Headers.ContentDisposition = "attachment; filename=\"supporters.csv\"";
+        http.Response.Headers.ContentDisposition = $"attachment; filename=\"{name}.csv\"";
         await using var writer = new StreamWriter(http.Response.Body, Csv.Utf8WithBom, 16 * 1024, leaveOpen: true);
-        await SupporterCsv.WriteAsync(writer, source.ReadAsync(scope, cancellationToken), cancellationToken);
-        return Results.Empty;
-    }
-
-    private static async Task<IResult> ExportSubmissionsAsync(HttpContext http, ISubmissionExportSource source, IAuditLog audit, TimeProvider time, string? states, CancellationToken cancellationToken)
-    {
-        if (!TryParseStates(states, out var scope))
-        {
-            return Results.BadRequest(new { error = "states must be state codes such as RJ,UP" });
-        }
-
-        await audit.RecordAsync(new AuditEntry(time.GetUtcNow(), "api", "api-key", "export.submissions", scope is null ? "all" : string.Join(',', scope)), cancellationToken);
-        http.Response.ContentType = "text/csv; charset=utf-8";
-        http.Response.Headers.ContentDisposition = "attachment; filename=\"submissions.csv\"";
-        await using var writer = new StreamWriter(http.Response.Body, Csv.Utf8WithBom, 16 * 1024, leaveOpen: true);
-        await SubmissionCsv.WriteAsync(writer, source.ReadAsync(scope, cancellationToken), cancellationToken);
+        await write(writer, scope);
         return Results.Empty;
     }
 
