@@ -52,14 +52,8 @@ public sealed class TelegramInboxProcessTests(RedisServerFixture redis)
         Skip.IfNot(redis.IsAvailable, redis.UnavailableReason);
         await using var telegram = await FakeTelegramServer.StartAsync();
         var prefix = RedisTestServer.NewKeyPrefix();
-        var settings = new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>(BotHostHarness.BaseSettings(telegram, redis, prefix))
         {
-            ["Telegram:BotToken"] = telegram.Token,
-            ["Telegram:ApiBaseUrl"] = telegram.BaseUrl.ToString(),
-            ["Telegram:PollingTimeoutSeconds"] = "1",
-            ["Telegram:RetryBaseDelayMilliseconds"] = "20",
-            ["Redis:ConnectionString"] = redis.ConnectionString,
-            ["Redis:KeyPrefix"] = prefix,
             ["Web:Enabled"] = "false",
             ["Broadcast:DailyPrompts"] = "false",
         };

@@ -17,14 +17,8 @@ public sealed class BroadcastProcessTests(RedisServerFixture redis, ITestOutputH
 
     private const int BatchSize = 4;
 
-    private static Dictionary<string, string?> ProcessSettings(FakeTelegramServer telegram, RedisTestServer redis, string prefix) => new()
+    private static Dictionary<string, string?> ProcessSettings(FakeTelegramServer telegram, RedisTestServer redis, string prefix) => new(BotHostHarness.BaseSettings(telegram, redis, prefix))
     {
-        ["Telegram:BotToken"] = telegram.Token,
-        ["Telegram:ApiBaseUrl"] = telegram.BaseUrl.ToString(),
-        ["Telegram:PollingTimeoutSeconds"] = "1",
-        ["Telegram:RetryBaseDelayMilliseconds"] = "20",
-        ["Redis:ConnectionString"] = redis.ConnectionString,
-        ["Redis:KeyPrefix"] = prefix,
         ["Admin:ApiKey"] = Supporters.ApiKey,
         ["Web:Enabled"] = "false",
         ["Broadcast:PaidBroadcast"] = "true",
