@@ -159,12 +159,14 @@ public sealed partial class ConversationEngine(
             }
 
             // Recorded before the save: a kill between the save and the index move leaves the record for the repair.
-            await BeginIndexMoveAsync(inbound.Chat, before, session.Snapshot(), moveId, cancellationToken);
+            // The snapshot is what the save stores (the delivery id and the version are not in it), so it is taken once.
+            var saving = session.Snapshot();
+            await BeginIndexMoveAsync(inbound.Chat, before, saving, moveId, cancellationToken);
             session.RememberDelivery(inbound.DeliveryId);
             var ttl = session.IsJoined ? (TimeSpan?)null : TimeSpan.FromDays(options.Value.OnboardingExpiryDays);
             if (await sessions.TrySaveAsync(session, ttl, cancellationToken))
             {
-                after = session.Snapshot();
+                after = saving;
                 break;
             }
 
