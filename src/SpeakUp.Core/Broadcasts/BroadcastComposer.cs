@@ -388,7 +388,7 @@ public sealed class BroadcastComposer(
                 break;
             case "test" when draft.Step == DraftStep.Confirm:
                 await SendToSelfAsync(chat, draft, cancellationToken);
-                await SayAsync(chat, text.Format(lang, "broadcast.compose.test_sent"), Controls(lang, draft), cancellationToken);
+                await SayAsync(chat, text.Format(lang, "broadcast.compose.test_sent"), Controls(lang), cancellationToken);
                 break;
             case "now" or "yes" when draft.Step == DraftStep.Confirm:
                 if (draft.Count > options.Value.ConfirmAbove && action != "yes")
@@ -504,12 +504,11 @@ public sealed class BroadcastComposer(
             .Line()
             .Append(text.Format(lang, "broadcast.compose.audience_is", ("filters", Describe(lang, draft.Audience))))
             .Build();
-        await SayAsync(chat, preview, Controls(lang, draft), cancellationToken);
+        await SayAsync(chat, preview, Controls(lang), cancellationToken);
     }
 
-    private IReadOnlyList<IReadOnlyList<Button>> Controls(string lang, BroadcastDraft draft)
+    private IReadOnlyList<IReadOnlyList<Button>> Controls(string lang)
     {
-        _ = draft;
         string P(string key) => text.Plain(lang, key);
         return
         [
